@@ -1,0 +1,53 @@
+# conclab: a Jupyter kernel for Go made for exploring concurrency.
+#   make lab      set everything up and open JupyterLab on the notebooks
+#   make test     everything CI runs (installs what it needs)
+
+SHELL   := /bin/bash
+GO      ?= go
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := bin/conclab
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+TSTAMP  := $(VENV)/.installed-test
+GOFILES := $(shell find . -name '*.go' -not -path './.venv/*' 2>/dev/null) go.mod go.sum
+
+.PHONY: lab install build test test-go test-py vet bench clean
+
+lab: install
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+install: build $(STAMP)
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN) install --sys-prefix
+	$(BIN) warm
+
+build: $(BIN)
+
+$(BIN): $(GOFILES)
+	$(GO) build -o $(BIN) ./cmd/conclab
+
+$(STAMP): requirements.txt
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(TSTAMP): requirements-test.txt requirements.txt
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+test: vet test-go test-py
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+test-go: $(TSTAMP)
+	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test ./...
+
+test-py: install $(TSTAMP)
+	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests
+
+clean:
+	rm -rf bin $(VENV)

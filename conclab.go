@@ -1,0 +1,15 @@
+// Package conclab carries the source of the packages that notebook cells
+// import (demos and plots) inside the conclab binary, so a kernel can build
+// cells against exactly the library it was released with, wherever the
+// binary is installed and with no network.
+package conclab
+
+import "embed"
+
+// Source holds go.mod, go.sum and the demos and plots packages.
+//
+//go:embed go.mod go.sum demos plots
+var Source embed.FS
+
+// ModulePath is the module path cells import the project's packages from.
+const ModulePath = "github.com/conclab/conclab"

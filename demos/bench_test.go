@@ -1,0 +1,134 @@
+package demos_test
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/conclab/conclab/demos"
+)
+
+// perRecording is how many tasks the task benchmarks put in one
+// recording, and perTask how many phases or marks in one task: sizes of
+// real runs, so that the benchmarks do not measure ever-growing slices.
+const (
+	perRecording = 1000
+	perTask      = 16
+)
+
+// BenchmarkRecordTask is the cost of recording one task with a Recorder:
+// starting it on a lane and ending it. The target is at most 200 ns.
+func BenchmarkRecordTask(b *testing.B) {
+	var r *demos.Recorder
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%perRecording == 0 {
+			r = demos.NewRecorder(context.Background(), "bench")
+		}
+		i++
+		r.Start("worker").End()
+	}
+}
+
+// BenchmarkRecordTaskInRunner is what a runner adds per task: Serial with
+// tasks that do nothing is all recording.
+func BenchmarkRecordTaskInRunner(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		demos.Serial(perRecording, func(*demos.T) {})
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perRecording), "ns/task")
+}
+
+// BenchmarkPhase is the cost of switching phase inside a task.
+func BenchmarkPhase(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		demos.Serial(1, func(t *demos.T) {
+			for range perTask {
+				t.Phase("cpu")
+			}
+		})
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perTask), "ns/phase")
+}
+
+// BenchmarkMark is the cost of marking an instant inside a task.
+func BenchmarkMark(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		demos.Serial(1, func(t *demos.T) {
+			for range perTask {
+				t.Mark("sent")
+			}
+		})
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perTask), "ns/mark")
+}
+
+// goroutines100k is the size of the run the overhead target is set for.
+const goroutines100k = 100_000
+
+// work is what each benchmarked goroutine does: a little arithmetic whose
+// result is kept, so that it cannot be optimized away.
+func work(out *int) {
+	s := 0
+	for i := range 100 {
+		s += i * i
+	}
+	*out = s
+}
+
+// bare runs n goroutines of work with a WaitGroup and nothing recorded.
+func bare(n int, out []int) {
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for i := range n {
+		go func() {
+			defer wg.Done()
+			work(&out[i])
+		}()
+	}
+	wg.Wait()
+}
+
+// recorded runs the same goroutines through Goroutines.
+func recorded(n int, out []int) *demos.Recording {
+	return demos.Goroutines(n, func(t *demos.T) { work(&out[t.ID()]) })
+}
+
+// BenchmarkGoroutines100k compares a run of 100,000 goroutines with and
+// without recording; the target is recorded <= 1.5x bare. The "ratio"
+// sub-benchmark runs both alternately and reports recorded/bare.
+func BenchmarkGoroutines100k(b *testing.B) {
+	out := make([]int, goroutines100k)
+	b.Run("bare", func(b *testing.B) {
+		for b.Loop() {
+			bare(goroutines100k, out)
+		}
+	})
+	b.Run("recorded", func(b *testing.B) {
+		for b.Loop() {
+			recorded(goroutines100k, out)
+		}
+	})
+	b.Run("ratio", func(b *testing.B) {
+		// Each run starts from a collected heap, so that neither pays for
+		// the garbage of the other.
+		var tBare, tRec time.Duration
+		for b.Loop() {
+			runtime.GC()
+			start := time.Now()
+			bare(goroutines100k, out)
+			tBare += time.Since(start)
+			runtime.GC()
+			start = time.Now()
+			recorded(goroutines100k, out)
+			tRec += time.Since(start)
+		}
+		b.ReportMetric(float64(tRec)/float64(tBare), "recorded/bare")
+	})
+}

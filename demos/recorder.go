@@ -1,0 +1,96 @@
+package demos
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// A Recorder records tasks of any shape: for code that starts its own
+// goroutines (a producer and a consumer, a pipeline) rather than handing
+// functions to a runner. Start and Go may be called from any goroutine;
+// each T they return belongs to one goroutine, as always.
+type Recorder struct {
+	run   *run
+	title string
+	ctx   context.Context
+
+	mu    sync.Mutex
+	slots []*slot
+	wg    sync.WaitGroup
+}
+
+// A slot holds one recorder task and its handle in a single allocation.
+type slot struct {
+	t    T
+	task Task
+	done atomic.Bool // set after the task's last write, so a snapshot may read it
+}
+
+// NewRecorder starts a recording named title; its clock starts now. Tasks
+// see ctx through T.Context.
+func NewRecorder(ctx context.Context, title string) *Recorder {
+	return &Recorder{run: startRun(), title: title, ctx: ctx}
+}
+
+// Start begins a task on lane now and returns its handle; the task ends
+// with T.End. IDs count tasks in the order they started.
+func (r *Recorder) Start(lane string) *T {
+	s := &slot{}
+	s.t = T{run: r.run, task: &s.task, ctx: r.ctx, slot: s}
+	s.task.Lane = lane
+	s.task.Start = r.run.now()
+	r.mu.Lock()
+	s.task.ID = len(r.slots)
+	r.slots = append(r.slots, s)
+	r.mu.Unlock()
+	return &s.t
+}
+
+// Go runs fn as a task on lane in a new goroutine; Wait waits for it. A
+// panic in fn is recorded as the task's error.
+func (r *Recorder) Go(lane string, fn func(t *T)) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		t := r.Start(lane)
+		defer t.End()
+		defer t.recoverPanic()
+		fn(t)
+	}()
+}
+
+// Wait waits for the tasks started with Go.
+func (r *Recorder) Wait() { r.wg.Wait() }
+
+// End ends a task begun with Recorder.Start; runners end their tasks
+// themselves, so for their tasks End does nothing. Calling End twice is
+// harmless.
+func (t *T) End() {
+	if t.slot == nil || t.slot.done.Load() {
+		return
+	}
+	t.end()
+	t.slot.done.Store(true)
+}
+
+// Recording returns what has been recorded so far, with the wall and CPU
+// time up to now. Tasks that have not ended appear with their end set to
+// now, the error "still running" and, since their goroutine may still be
+// writing them, without phases or marks.
+func (r *Recorder) Recording() *Recording {
+	r.mu.Lock()
+	slots := r.slots[:len(r.slots):len(r.slots)]
+	r.mu.Unlock()
+	rec := r.run.recording(r.title, KindRecorder, 0)
+	r.run.finish(rec)
+	rec.Tasks = make([]Task, len(slots))
+	for i, s := range slots {
+		if s.done.Load() {
+			rec.Tasks[i] = s.task
+			continue
+		}
+		rec.Tasks[i] = Task{ID: s.task.ID, Lane: s.task.Lane, Start: s.task.Start, End: rec.Wall, Err: "still running"}
+	}
+	return rec
+}

@@ -1,0 +1,97 @@
+package workload
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/big"
+	"testing"
+	"time"
+)
+
+func TestCountdown(t *testing.T) {
+	for _, tt := range []struct{ n, want int }{{0, 0}, {1, 1}, {-5, 0}, {1_000_000, 1_000_000}} {
+		if got := Countdown(tt.n); got != tt.want {
+			t.Errorf("Countdown(%d) = %d, want %d", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestFactorial(t *testing.T) {
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{-1, "1"}, {0, "1"}, {1, "1"}, {2, "2"}, {5, "120"}, {20, "2432902008176640000"},
+		{25, "15511210043330985984000000"},
+	}
+	for _, tt := range tests {
+		if got := Factorial(tt.n).String(); got != tt.want {
+			t.Errorf("Factorial(%d) = %s, want %s", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestFactorialOfLargeNumbers(t *testing.T) {
+	for _, n := range []int{1000, 50_000} {
+		f := Factorial(n)
+		// The number of digits of n! is floor(log10(n!)) + 1, and
+		// log(n!) = lgamma(n+1).
+		lg, _ := math.Lgamma(float64(n) + 1)
+		if got, want := len(f.String()), int(lg/math.Ln10)+1; got != want {
+			t.Errorf("%d! has %d digits, want %d", n, got, want)
+		}
+		// n! / (n-1)! = n
+		q := new(big.Int).Quo(f, Factorial(n-1))
+		if q.Int64() != int64(n) {
+			t.Errorf("%d!/%d! = %v", n, n-1, q)
+		}
+	}
+}
+
+func TestCountPrimes(t *testing.T) {
+	// Known values of the prime-counting function.
+	for _, tt := range []struct{ n, want int }{{0, 0}, {2, 0}, {3, 1}, {10, 4}, {100, 25}, {1000, 168}, {100_000, 9592}} {
+		if got := CountPrimes(tt.n); got != tt.want {
+			t.Errorf("CountPrimes(%d) = %d, want %d", tt.n, got, tt.want)
+		}
+	}
+	if a, b := CountPrimesIn(0, 5000)+CountPrimesIn(5000, 10_000), CountPrimes(10_000); a != b {
+		t.Errorf("split count %d, whole %d", a, b)
+	}
+}
+
+func TestWorkIsDeterministic(t *testing.T) {
+	if Work(1000) != Work(1000) {
+		t.Error("Work(1000) differs between calls")
+	}
+	seen := map[uint64]int{}
+	for n := range 100 {
+		x := Work(n)
+		if m, dup := seen[x]; dup {
+			t.Errorf("Work(%d) = Work(%d)", n, m)
+		}
+		seen[x] = n
+	}
+}
+
+func TestSpinLastsAtLeastItsDuration(t *testing.T) {
+	// Only the lower bound is certain: Spin returns after its deadline.
+	const d = 5 * time.Millisecond
+	start := time.Now()
+	Spin(d)
+	if got := time.Since(start); got < d {
+		t.Errorf("Spin(%v) returned after %v", d, got)
+	}
+}
+
+func TestSleep(t *testing.T) {
+	if err := Sleep(context.Background(), time.Millisecond); err != nil {
+		t.Errorf("Sleep: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep with canceled context: %v", err)
+	}
+}

@@ -1,0 +1,88 @@
+package compiled
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/procgroup"
+)
+
+// build compiles prog into the binary cache and returns the binary's path.
+// The cache is keyed by everything that changes the binary, so re-running an
+// unchanged cell costs no build at all.
+func (e *Engine) build(ctx context.Context, prog *cell.Program, st Settings) (string, error) {
+	key := sha256.New()
+	key.Write(prog.Source)
+	for _, f := range st.GoFlags {
+		fmt.Fprintf(key, "\x00flag %s", f)
+	}
+	bin := filepath.Join(e.opt.BinCache, hex.EncodeToString(key.Sum(nil))[:32])
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	main := filepath.Join(e.opt.Workspace.Dir, "main.go")
+	if err := os.WriteFile(main, prog.Source, 0o600); err != nil {
+		return "", fmt.Errorf("build cell: %w", err)
+	}
+	tmp := bin + ".tmp"
+	args := append([]string{"build", "-o", tmp}, st.GoFlags...)
+	args = append(args, ".")
+	cmd := exec.Command(e.opt.GoCommand, args...)
+	cmd.Dir = e.opt.Workspace.Dir
+	cmd.Env = os.Environ()
+	var stderr bytes.Buffer
+	cmd.Stdout = &stderr
+	cmd.Stderr = &stderr
+	cmd.SysProcAttr = procgroup.Attr()
+	if err := procgroup.Run(ctx, cmd, e.opt.Grace); err != nil {
+		os.Remove(tmp)
+		if ctx.Err() != nil {
+			return "", &Error{Name: "Interrupted", Value: "the build was interrupted"}
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return "", fmt.Errorf("build cell: %w", err)
+		}
+		return "", compileError(prog.Rewrite(stderr.String()))
+	}
+	if err := os.Rename(tmp, bin); err != nil {
+		return "", fmt.Errorf("build cell: %w", err)
+	}
+	return bin, nil
+}
+
+// compileError turns the go command's report into a cell error: the lines
+// that say what is wrong, without the "# conclab.cell" package header.
+func compileError(report string) *Error {
+	var lines []string
+	for _, l := range splitLines(report) {
+		if strings.HasPrefix(l, "# ") || strings.TrimSpace(l) == "" {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) == 0 {
+		lines = []string{"the build failed"}
+	}
+	return &Error{Name: "CompileError", Value: lines[0], Traceback: lines}
+}
+
+func splitLines(s string) []string {
+	return strings.Split(strings.TrimRight(s, "\n"), "\n")
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

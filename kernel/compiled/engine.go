@@ -1,0 +1,118 @@
+// Package compiled is conclab's default engine: each cell becomes a complete
+// Go program (the remembered declarations plus the cell), built with the go
+// command and run as a child process in its own process group, with its
+// output, displays and stdin reads turned into Jupyter messages.
+package compiled
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/workspace"
+)
+
+// Output receives what a running cell produces. The kernel implements it by
+// publishing on iopub and asking the frontend for input.
+type Output interface {
+	// Stream sends text on "stdout" or "stderr".
+	Stream(name, text string)
+	// Display shows rich output (display_data or update_display_data).
+	Display(d display.Data)
+	// Input asks the user for one line; it fails when the frontend does not
+	// allow stdin or the request is cancelled.
+	Input(ctx context.Context, prompt string, password bool) (string, error)
+	// Result shows the value of the cell's last expression (execute_result).
+	Result(data map[string]any)
+}
+
+// Settings are the per-session and per-cell choices magics make.
+type Settings struct {
+	GoFlags    []string      // extra `go build` flags (%goflags), e.g. -race
+	Env        []string      // extra KEY=VALUE for the program (%env)
+	Args       []string      // os.Args[1:] of the program (%args)
+	GOMAXPROCS int           // >0: run with this GOMAXPROCS
+	Timeout    time.Duration // >0: stop the program after this long
+}
+
+// An Error is a failure of the user's cell (it did not compile, it panicked,
+// it was interrupted), as opposed to a failure of the kernel. It becomes an
+// error reply and an error message on iopub.
+type Error struct {
+	Name      string   // ename: "CompileError", "panic", "deadlock", "Interrupted", ...
+	Value     string   // evalue: one line
+	Traceback []string // shown to the user, one entry a line
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Value }
+
+// Options configure an Engine.
+type Options struct {
+	Workspace *workspace.Workspace
+	BinCache  string        // directory of built programs keyed by content hash
+	GoCommand string        // the go command; "go" when empty
+	Grace     time.Duration // SIGINT to SIGKILL; 1s when zero
+	Logger    *slog.Logger
+}
+
+// An Engine runs compiled cells for one kernel session. Execute calls must
+// not overlap (the kernel runs cells one at a time).
+type Engine struct {
+	opt     Options
+	session *cell.Session
+	runs    int // counter for unique per-run file names
+
+	warnedStdin bool // told the user once that stdin reads cannot be seen
+
+	mu      sync.Mutex
+	current *process // the running program, for Interrupt
+}
+
+// New makes an engine working in opt.Workspace.
+func New(opt Options) (*Engine, error) {
+	if opt.Workspace == nil {
+		return nil, errors.New("compiled engine: no workspace")
+	}
+	if opt.GoCommand == "" {
+		opt.GoCommand = "go"
+	}
+	if opt.Grace == 0 {
+		opt.Grace = time.Second
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.BinCache == "" {
+		opt.BinCache = filepath.Join(opt.Workspace.Dir, "bin")
+	}
+	if err := os.MkdirAll(opt.BinCache, 0o700); err != nil {
+		return nil, fmt.Errorf("compiled engine: %w", err)
+	}
+	return &Engine{opt: opt, session: cell.NewSession()}, nil
+}
+
+// Session is the engine's memory of declarations (for %ls, %rm, %reset and
+// completion).
+func (e *Engine) Session() *cell.Session { return e.session }
+
+// Execute builds and runs cell c as execution id. A user-facing failure is
+// returned as *Error; other errors are the kernel's own.
+func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st Settings, out Output) error {
+	prog, err := e.session.Compose(c, id)
+	if err != nil {
+		return &Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+	}
+	bin, err := e.build(ctx, prog, st)
+	if err != nil {
+		return err
+	}
+	e.session.Commit(prog)
+	return e.run(ctx, prog, bin, st, out)
+}

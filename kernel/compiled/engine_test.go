@@ -1,0 +1,220 @@
+package compiled
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/workspace"
+)
+
+// recorder is an Output that keeps everything a run produced.
+type recorder struct {
+	mu       sync.Mutex
+	stdout   strings.Builder
+	stderr   strings.Builder
+	displays []display.Data
+	results  []map[string]any
+	input    func(prompt string) (string, error)
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if name == "stdout" {
+		r.stdout.WriteString(text)
+	} else {
+		r.stderr.WriteString(text)
+	}
+}
+
+func (r *recorder) Display(d display.Data) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.displays = append(r.displays, d)
+}
+
+func (r *recorder) Input(_ context.Context, prompt string, _ bool) (string, error) {
+	if r.input == nil {
+		return "", ErrNoStdin
+	}
+	return r.input(prompt)
+}
+
+func (r *recorder) Result(data map[string]any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.results = append(r.results, data)
+}
+
+func newEngine(t *testing.T) *Engine {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds Go programs")
+	}
+	ws, err := workspace.Create(t.TempDir(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Options{Workspace: ws, Grace: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func run(t *testing.T, e *Engine, id int, src string, st Settings, out *recorder) error {
+	t.Helper()
+	c, err := cell.Parse(src)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", src, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	return e.Execute(ctx, c, id, st, out)
+}
+
+func TestExecute(t *testing.T) {
+	e := newEngine(t)
+	tests := []struct {
+		name         string
+		src          string
+		settings     Settings
+		stdout       string // exact, when set
+		stderrHas    string
+		result       string
+		errName      string
+		errHas       string
+		tracebackHas string
+	}{
+		{name: "statements", src: `fmt.Println("hi")`, stdout: "hi\n"},
+		{name: "declaration", src: "func twice(x int) int { return 2 * x }"},
+		{name: "uses remembered", src: "fmt.Println(twice(21))", stdout: "42\n"},
+		{name: "result", src: "x := []int{1, 2}\nlen(x) + 40", result: "42"},
+		{name: "string result", src: `"a" + "b"`, result: `"ab"`},
+		{name: "compile error line", src: "a := 1\nfmt.Println(a, nope)", errName: "CompileError", errHas: "line 2:16: undefined: nope"},
+		{name: "failed cell not remembered", src: "func broken() int { return \"s\" }", errName: "CompileError"},
+		{name: "after failure", src: "fmt.Println(twice(1))", stdout: "2\n"},
+		{name: "panic in goroutine", src: "done := make(chan int)\ngo func() {\n\tvar s []int\n\t_ = s[3]\n\tdone <- 1\n}()\n<-done",
+			errName: "panic", errHas: "index out of range", tracebackHas: "line 4"},
+		{name: "deadlock", src: "var mu sync.Mutex\nmu.Lock()\nmu.Lock()", errName: "deadlock", stderrHas: "deadlock!"},
+		{name: "exit status", src: "os.Exit(4)", errName: "ExitError", errHas: "status 4"},
+		{name: "args and env", src: `fmt.Println(os.Args[1:], os.Getenv("CONCLAB_T"))`,
+			settings: Settings{Args: []string{"a", "b"}, Env: []string{"CONCLAB_T=v"}}, stdout: "[a b] v\n"},
+		{name: "gomaxprocs", src: "fmt.Println(runtime.GOMAXPROCS(0))", settings: Settings{GOMAXPROCS: 1}, stdout: "1\n"},
+		{name: "timeout", src: "time.Sleep(time.Hour)", settings: Settings{Timeout: 300 * time.Millisecond}, errName: "Timeout"},
+		{name: "stdin refused", src: "var s string\n_, err := fmt.Scanln(&s)\nfmt.Println(err)", stdout: "EOF\n", stderrHas: "does not allow input"},
+		{name: "display", src: `gonbui.DisplayHTML("<b>x</b>")`},
+		{name: "background process holding stdout", stdout: "left\n",
+			src: "c := exec.Command(\"sleep\", \"300\")\nc.Stdout = os.Stdout\nc.Start()\nfmt.Println(\"left\")"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := &recorder{}
+			err := run(t, e, i+1, tt.src, tt.settings, out)
+			var ce *Error
+			if tt.errName == "" {
+				if err != nil {
+					t.Fatalf("error %v; stderr:\n%s", err, out.stderr.String())
+				}
+			} else if !errors.As(err, &ce) || ce.Name != tt.errName {
+				t.Fatalf("error = %v, want a %s", err, tt.errName)
+			} else {
+				if !strings.Contains(ce.Value, tt.errHas) {
+					t.Errorf("evalue %q lacks %q", ce.Value, tt.errHas)
+				}
+				if tt.tracebackHas != "" && !strings.Contains(strings.Join(ce.Traceback, "\n"), tt.tracebackHas) {
+					t.Errorf("traceback lacks %q:\n%s", tt.tracebackHas, strings.Join(ce.Traceback, "\n"))
+				}
+			}
+			if tt.stdout != "" && out.stdout.String() != tt.stdout {
+				t.Errorf("stdout = %q, want %q", out.stdout.String(), tt.stdout)
+			}
+			if !strings.Contains(out.stderr.String(), tt.stderrHas) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderrHas, out.stderr.String())
+			}
+			switch {
+			case tt.result == "" && len(out.results) > 0:
+				t.Errorf("unexpected result %v", out.results)
+			case tt.result != "" && (len(out.results) != 1 || out.results[0]["text/plain"] != tt.result):
+				t.Errorf("results = %v, want %q", out.results, tt.result)
+			}
+			if tt.name == "display" && (len(out.displays) != 1 || out.displays[0].Data["text/html"] != "<b>x</b>") {
+				t.Errorf("displays = %+v", out.displays)
+			}
+		})
+	}
+}
+
+func TestInputAnswered(t *testing.T) {
+	e := newEngine(t)
+	asked := 0
+	out := &recorder{input: func(string) (string, error) { asked++; return "gopher", nil }}
+	if err := run(t, e, 1, "var a, b string\nfmt.Scanln(&a)\nfmt.Scanln(&b)\nfmt.Println(a, b)", Settings{}, out); err != nil {
+		t.Fatal(err)
+	}
+	if out.stdout.String() != "gopher gopher\n" || asked != 2 {
+		t.Errorf("stdout %q after %d questions, want two answers", out.stdout.String(), asked)
+	}
+}
+
+func TestInterruptStopsProgramAndChildren(t *testing.T) {
+	e := newEngine(t)
+	c, err := cell.Parse("exec.Command(\"sleep\", \"600\").Start()\nfmt.Println(\"started\")\nfor {\n}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &recorder{}
+	done := make(chan error, 1)
+	go func() { done <- e.Execute(context.Background(), c, 1, Settings{}, out) }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !strings.Contains(func() string { out.mu.Lock(); defer out.mu.Unlock(); return out.stdout.String() }(), "started") {
+		if time.Now().After(deadline) {
+			t.Fatal("the program never started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !e.Interrupt() {
+		t.Fatal("Interrupt found nothing running")
+	}
+	var ce *Error
+	if err := <-done; !errors.As(err, &ce) || ce.Name != "Interrupted" {
+		t.Fatalf("error = %v, want Interrupted", err)
+	}
+	if e.Interrupt() {
+		t.Error("Interrupt found a program after it ended")
+	}
+}
+
+func TestUnchangedCellIsNotRebuilt(t *testing.T) {
+	e := newEngine(t)
+	c, _ := cell.Parse(`fmt.Println("same")`)
+	p, err := e.session.Compose(c, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin1, err := e.build(context.Background(), p, Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := e.session.Compose(c, 2)
+	bin2, err := e.build(context.Background(), p2, Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bin1 != bin2 {
+		t.Errorf("an unchanged cell built twice: %s, %s", bin1, bin2)
+	}
+	bin3, err := e.build(context.Background(), p2, Settings{GoFlags: []string{"-race"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bin3 == bin1 {
+		t.Error("-race reused the binary built without it")
+	}
+}

@@ -1,0 +1,65 @@
+package compiled
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"syscall"
+)
+
+// exitError explains why a program ended badly, from its exit status and the
+// end of its stderr: Go's own message for panics, fatal errors and
+// deadlocks, shortened to the frames in the user's cells.
+func exitError(exit *exec.ExitError, stderrTail string) *Error {
+	lines := splitLines(stderrTail)
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "panic: "):
+			return &Error{Name: "panic", Value: strings.TrimPrefix(l, "panic: "), Traceback: cellFrames(lines[i:])}
+		case strings.HasPrefix(l, "fatal error: all goroutines are asleep - deadlock!"):
+			return &Error{Name: "deadlock", Value: "all goroutines are asleep", Traceback: cellFrames(lines[i:])}
+		case strings.HasPrefix(l, "fatal error: "):
+			return &Error{Name: "fatal error", Value: strings.TrimPrefix(l, "fatal error: "), Traceback: cellFrames(lines[i:])}
+		}
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return &Error{Name: "Killed", Value: fmt.Sprintf("the program was killed by %v", ws.Signal())}
+	}
+	return &Error{Name: "ExitError", Value: fmt.Sprintf("the program exited with status %d", exit.ExitCode())}
+}
+
+// cellFrames keeps the first line of a Go crash report and, for each
+// goroutine, its header and the frames that point into cells, so that the
+// traceback reads "main.work(...) / line 4" rather than runtime internals.
+func cellFrames(report []string) []string {
+	out := []string{report[0]}
+	for i := 1; i < len(report); i++ {
+		l := report[i]
+		switch {
+		case strings.HasPrefix(l, "goroutine "):
+			out = append(out, "", l)
+		case strings.HasPrefix(l, "\t") && isCellPos(l) && i > 0:
+			out = append(out, "  "+strings.TrimSpace(report[i-1]), "      "+strings.TrimSpace(l))
+		case strings.HasPrefix(l, "[signal "), strings.HasPrefix(l, "\t[recovered]"):
+			out = append(out, l)
+		}
+	}
+	// Drop goroutine headers that got no frames.
+	var kept []string
+	for i, l := range out {
+		if strings.HasPrefix(l, "goroutine ") && (i+1 == len(out) || out[i+1] == "") {
+			if len(kept) > 0 && kept[len(kept)-1] == "" {
+				kept = kept[:len(kept)-1]
+			}
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return kept
+}
+
+// isCellPos reports whether a rewritten frame position is in a cell.
+func isCellPos(l string) bool {
+	l = strings.TrimSpace(l)
+	return strings.HasPrefix(l, "line ") || strings.HasPrefix(l, "cell [")
+}

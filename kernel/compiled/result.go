@@ -1,0 +1,63 @@
+package compiled
+
+import (
+	"io"
+	"os"
+)
+
+// maxResult bounds the text of a shown value; a huge slice is cut, not
+// allowed to fill the kernel's memory.
+const maxResult = 1 << 20
+
+// resultReader collects what the program writes on its result descriptor:
+// the value of the cell's last expression.
+type resultReader struct {
+	r, w *os.File
+	done chan struct{}
+	buf  []byte
+	cut  bool
+}
+
+func newResultReader() (*resultReader, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	return &resultReader{r: r, w: w, done: make(chan struct{})}, nil
+}
+
+// started closes the parent's copy of the write end and starts reading.
+func (rr *resultReader) started() {
+	rr.w.Close()
+	go func() {
+		defer close(rr.done)
+		b, err := io.ReadAll(io.LimitReader(rr.r, maxResult+1))
+		if err == nil && len(b) > maxResult {
+			b, rr.cut = b[:maxResult], true
+			_, _ = io.Copy(io.Discard, rr.r) // let a writer finish
+		}
+		rr.buf = b
+	}()
+}
+
+// value waits for the program's end of the pipe to close and returns what it
+// wrote; ok is false when it wrote nothing (it ended before the last line).
+func (rr *resultReader) value() (string, bool) {
+	if rr == nil {
+		return "", false
+	}
+	<-rr.done
+	if len(rr.buf) == 0 {
+		return "", false
+	}
+	s := string(rr.buf)
+	if rr.cut {
+		s += " … (cut at 1 MiB)"
+	}
+	return s, true
+}
+
+func (rr *resultReader) close() {
+	rr.w.Close()
+	rr.r.Close()
+}

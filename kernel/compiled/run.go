@@ -1,0 +1,230 @@
+package compiled
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/procgroup"
+	"github.com/conclab/conclab/kernel/stdinwatch"
+)
+
+// process is a running cell program.
+type process struct {
+	cmd       *exec.Cmd
+	interrupt chan struct{} // closed by Interrupt
+	once      sync.Once
+}
+
+// Interrupt stops the running program, if any: SIGINT to its process group,
+// SIGKILL after the grace period. It reports whether a program was running.
+func (e *Engine) Interrupt() bool {
+	e.mu.Lock()
+	p := e.current
+	e.mu.Unlock()
+	if p == nil {
+		return false
+	}
+	p.once.Do(func() { close(p.interrupt) })
+	return true
+}
+
+// run starts bin and streams what it does to out until it ends, is
+// interrupted, times out or ctx ends.
+func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Settings, out Output) error {
+	e.runs++
+	runDir := filepath.Join(e.opt.Workspace.Dir, "run"+strconv.Itoa(e.runs))
+	if err := os.Mkdir(runDir, 0o700); err != nil {
+		return fmt.Errorf("run cell: %w", err)
+	}
+	defer os.RemoveAll(runDir)
+
+	ch, err := display.Open(runDir)
+	if err != nil {
+		return fmt.Errorf("run cell: %w", err)
+	}
+	defer ch.Close()
+
+	stdinR, stdinW, err := stdinwatch.Pipe()
+	if err != nil {
+		return fmt.Errorf("run cell: %w", err)
+	}
+	defer stdinW.Close()
+
+	cwd, _ := os.Getwd()
+	cmd := exec.Command(bin, st.Args...)
+	cmd.Args[0] = "cell"
+	cmd.Dir = cwd
+	cmd.Env = append(os.Environ(), ch.Env()...)
+	if st.GOMAXPROCS > 0 {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(st.GOMAXPROCS))
+	}
+	cmd.Env = append(cmd.Env, st.Env...)
+	cmd.Stdin = stdinR
+	stdout := &streamWriter{name: "stdout", out: out}
+	stderr := &streamWriter{name: "stderr", out: out, rewrite: prog.Rewrite, keepTail: 64 << 10}
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	cmd.SysProcAttr = procgroup.Attr()
+	pipes, err := procgroup.Pipes(&cmd.Stdout, &cmd.Stderr)
+	if err != nil {
+		stdinR.Close()
+		return fmt.Errorf("run cell: %w", err)
+	}
+
+	var result *resultReader
+	if prog.HasResult {
+		if result, err = newResultReader(); err != nil {
+			stdinR.Close()
+			return fmt.Errorf("run cell: %w", err)
+		}
+		defer result.close()
+		cmd.ExtraFiles = []*os.File{result.w} // fd 3 == cell.ResultFD
+		cmd.Env = append(cmd.Env, cell.ResultEnv+"="+strconv.Itoa(cell.ResultFD))
+	}
+
+	p := &process{cmd: cmd, interrupt: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		stdinR.Close()
+		pipes.Close()
+		return fmt.Errorf("run cell: %w", err)
+	}
+	stdinR.Close()
+	pipes.Started()
+	if result != nil {
+		result.started()
+	}
+	e.mu.Lock()
+	e.current = p
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.current = nil
+		e.mu.Unlock()
+	}()
+
+	// The input pump, the display channel and the stdin watcher stop in that
+	// order after the program ends: a pending input request must give up
+	// before Close (which waits for handlers), and Close delivers displays
+	// the program wrote just before exiting.
+	inCtx, stopInput := context.WithCancel(ctx)
+	defer stopInput()
+	in := &inputPump{w: stdinW, out: out, ctx: inCtx}
+	served := ch.Start(ctx, handler{out: out, in: in})
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	watched := make(chan error, 1)
+	go func() {
+		watched <- stdinwatch.Watch(watchCtx, cmd.Process.Pid, stdinW, 20*time.Millisecond, in.ask)
+	}()
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	var timeout <-chan time.Time
+	if st.Timeout > 0 {
+		t := time.NewTimer(st.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	var waitErr error
+	var stoppedBy *Error
+	select {
+	case waitErr = <-done:
+		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // what the program left running goes with it
+	case <-p.interrupt:
+		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was interrupted"}
+		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
+	case <-ctx.Done():
+		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was stopped"}
+		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
+	case <-timeout:
+		stoppedBy = &Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
+		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
+	}
+	pipes.Drain(procgroup.DrainTimeout)
+	stopInput()
+	ch.Close()
+	<-served
+	stopWatch()
+	if err := <-watched; errors.Is(err, stdinwatch.ErrUnavailable) && !e.warnedStdin {
+		e.warnedStdin = true
+		out.Stream("stderr", "conclab: cannot see when programs read stdin here ("+err.Error()+"); input boxes will not appear\n")
+	}
+	stderr.flush()
+	stdout.flush()
+
+	if stoppedBy != nil {
+		return stoppedBy
+	}
+	if waitErr == nil {
+		if text, ok := result.value(); ok {
+			out.Result(map[string]any{"text/plain": text})
+		}
+		return nil
+	}
+	var exit *exec.ExitError
+	if !errors.As(waitErr, &exit) {
+		return fmt.Errorf("run cell: %w", waitErr)
+	}
+	return exitError(exit, stderr.tail())
+}
+
+// handler passes displays to out and input requests of gonbui to the pump.
+type handler struct {
+	out Output
+	in  *inputPump
+}
+
+func (h handler) Display(d display.Data)             { h.out.Display(d) }
+func (h handler) Input(prompt string, password bool) { h.in.request(prompt, password) }
+
+// inputPump answers the program's reads of stdin by asking the frontend.
+type inputPump struct {
+	mu     sync.Mutex
+	w      *os.File
+	out    Output
+	ctx    context.Context
+	closed bool
+}
+
+// ask is called when the program waits on stdin.
+func (p *inputPump) ask() { p.request("", false) }
+
+// request asks the frontend for a line and writes it to the program's stdin.
+// gonbui.RequestInput and the stdin watcher both fire for the same read; a
+// request while one is pending is that duplicate and is dropped.
+func (p *inputPump) request(prompt string, password bool) {
+	if !p.mu.TryLock() {
+		return
+	}
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	line, err := p.out.Input(p.ctx, prompt, password)
+	if err != nil {
+		// No input box: the program sees end of file instead of waiting forever.
+		if errors.Is(err, ErrNoStdin) {
+			p.out.Stream("stderr", "conclab: the program reads stdin, but this frontend does not allow input; it gets end of file\n")
+		}
+		p.closed = true
+		p.w.Close()
+		return
+	}
+	go io.WriteString(p.w, line+"\n") // never block the pump on a full pipe
+}
+
+// ErrNoStdin is what Output.Input returns when the frontend does not allow
+// input (allow_stdin false).
+var ErrNoStdin = errors.New("the frontend does not allow stdin")

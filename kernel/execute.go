@@ -1,0 +1,168 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/wire"
+)
+
+// executeRequest is the content of an execute_request.
+type executeRequest struct {
+	Code            string         `json:"code"`
+	Silent          bool           `json:"silent"`
+	StoreHistory    *bool          `json:"store_history"`
+	UserExpressions map[string]any `json:"user_expressions"`
+	AllowStdin      *bool          `json:"allow_stdin"`
+	StopOnError     *bool          `json:"stop_on_error"`
+}
+
+// executeLoop runs queued cells one at a time, in order.
+func (k *Kernel) executeLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case req := <-k.executions:
+			k.publishStatus(req, "busy")
+			if err := k.handleExecute(ctx, req); err != nil {
+				k.log.Warn("execute failed", "err", err)
+			}
+			k.publishStatus(req, "idle")
+		}
+	}
+}
+
+// handleExecute answers an execute_request: it runs the cell's magics and
+// shell lines, then its Go code, publishing what happens on iopub.
+func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
+	var c executeRequest
+	if err := req.DecodeContent(&c); err != nil {
+		// A malformed request still gets an answer, so the client does not wait forever.
+		return k.reply(k.sockets.Shell, req, "execute_reply", k.withCount(errorContent("BadRequest", err.Error(), nil)))
+	}
+	store := (c.StoreHistory == nil || *c.StoreHistory) && !c.Silent
+	allowStdin := c.AllowStdin == nil || *c.AllowStdin
+	stopOnError := c.StopOnError == nil || *c.StopOnError
+
+	k.mu.Lock()
+	if store {
+		k.count++
+	}
+	count := k.count
+	runCtx, cancel := context.WithCancel(ctx)
+	k.cancelRun = cancel
+	k.mu.Unlock()
+	defer func() {
+		cancel()
+		k.mu.Lock()
+		k.cancelRun = nil
+		k.mu.Unlock()
+	}()
+
+	if store {
+		k.history.add(count, c.Code)
+	}
+	if !c.Silent {
+		k.publish(req, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
+	}
+
+	out := &output{k: k, req: req, allowStdin: allowStdin, silent: c.Silent, store: store, count: count}
+	err := k.execute(runCtx, c.Code, count, out)
+
+	var cellErr *compiled.Error
+	switch {
+	case err == nil:
+		return k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{
+			"status": "ok", "execution_count": count, "user_expressions": map[string]any{}, "payload": orEmptyList(out.payload),
+		})
+	case errors.As(err, &cellErr):
+	default:
+		k.log.Error("execute", "err", err)
+		cellErr = &compiled.Error{Name: "KernelError", Value: err.Error(), Traceback: []string{err.Error()}}
+	}
+	tb := append([]string{red(cellErr.Name + ": " + cellErr.Value)}, cellErr.Traceback...)
+	if len(cellErr.Traceback) > 0 && cellErr.Traceback[0] == cellErr.Value {
+		tb = append([]string{red(cellErr.Name + ": " + cellErr.Value)}, cellErr.Traceback[1:]...)
+	}
+	if !c.Silent {
+		k.publish(req, "error", map[string]any{"ename": cellErr.Name, "evalue": cellErr.Value, "traceback": tb})
+	}
+	if stopOnError {
+		k.abortQueued()
+	}
+	content := errorContent(cellErr.Name, cellErr.Value, tb)
+	content["execution_count"] = count
+	content["user_expressions"] = map[string]any{}
+	return k.reply(k.sockets.Shell, req, "execute_reply", content)
+}
+
+// execute runs one cell's code: magics and shell lines in order, then the
+// Go program if the cell has one.
+func (k *Kernel) execute(ctx context.Context, code string, count int, out *output) error {
+	c, err := cell.Parse(code)
+	if err != nil {
+		return &compiled.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+	}
+	if c.CellMagic != nil {
+		return k.runCellMagic(ctx, c.CellMagic, out)
+	}
+	st := k.settings
+	for _, step := range steps(c) {
+		if err := k.runStep(ctx, step, &st, out); err != nil {
+			return err
+		}
+	}
+	if len(c.Decls) == 0 && !c.HasBody && c.Main == nil {
+		return nil
+	}
+	if c.MainArgs != "" {
+		// gonb's "%% -n=3": arguments for this run of the program.
+		args, err := splitArgs(c.MainArgs)
+		if err != nil {
+			return errorf("UsageError", "%%%%: %v", err)
+		}
+		st.Args = args
+	}
+	return k.engine.Execute(ctx, c, count, st, out)
+}
+
+// abortQueued answers every execute_request already queued with status
+// aborted, as stop_on_error asks: after a failed cell, "Run all" stops.
+func (k *Kernel) abortQueued() {
+	for {
+		select {
+		case req := <-k.executions:
+			k.publishStatus(req, "busy")
+			_ = k.reply(k.sockets.Shell, req, "execute_reply", k.withCount(map[string]any{"status": "aborted"}))
+			k.publishStatus(req, "idle")
+		default:
+			return
+		}
+	}
+}
+
+func (k *Kernel) withCount(content map[string]any) map[string]any {
+	k.mu.Lock()
+	content["execution_count"] = k.count
+	k.mu.Unlock()
+	return content
+}
+
+// red colors a traceback header the way Jupyter frontends show errors.
+func red(s string) string { return "\x1b[0;31m" + s + "\x1b[0m" }
+
+func errorf(name, format string, args ...any) *compiled.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &compiled.Error{Name: name, Value: msg}
+}
+
+func orEmptyList(l []any) []any {
+	if l == nil {
+		return []any{}
+	}
+	return l
+}

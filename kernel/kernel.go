@@ -1,0 +1,195 @@
+// Package kernel is conclab's Jupyter kernel: it speaks the Jupyter messaging
+// protocol (through package wire), keeps the session's state, and hands cells
+// to an engine. Handlers are named after the messages they answer
+// (execute_request -> handleExecute).
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/complete"
+	"github.com/conclab/conclab/kernel/wire"
+	"github.com/conclab/conclab/kernel/workspace"
+)
+
+// Config says how to start a kernel.
+type Config struct {
+	ConnectionFile string
+	CacheDir       string // shared cache (unpacked source, built programs); default: user cache dir
+	Logger         *slog.Logger
+}
+
+// Kernel is one running kernel session.
+type Kernel struct {
+	log     *slog.Logger
+	info    *wire.ConnectionInfo
+	sockets *wire.Sockets
+	session string // this kernel's own session id for the messages it starts
+
+	ws       *workspace.Workspace
+	engine   *compiled.Engine
+	complete *complete.Completer
+	history  *history
+	magics   map[string]magic
+
+	settings compiled.Settings // session-wide settings from magics
+
+	executions chan *wire.Message // execute_requests, run one at a time
+	inputs     chan *wire.Message // input_replies from the stdin channel
+
+	mu        sync.Mutex
+	count     int                // execution_count
+	cancelRun context.CancelFunc // cancels the cell that runs now
+
+	shutdown chan bool // true for a restart
+}
+
+// Run starts a kernel and serves until a shutdown_request, a signal that
+// ends it, or ctx ends.
+func Run(ctx context.Context, cfg Config) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	info, err := wire.ReadConnectionFile(cfg.ConnectionFile)
+	if err != nil {
+		return err
+	}
+	cacheDir := cfg.CacheDir
+	if cacheDir == "" {
+		cacheDir, err = CacheDir()
+		if err != nil {
+			return err
+		}
+	}
+	ws, err := workspace.Create(cacheDir, "")
+	if err != nil {
+		return err
+	}
+	defer ws.Remove()
+	engine, err := compiled.New(compiled.Options{
+		Workspace: ws,
+		BinCache:  filepath.Join(ws.Dir, "bin"),
+		Logger:    log,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	sockets, err := wire.Listen(ctx, info, log)
+	if err != nil {
+		return err
+	}
+	defer sockets.Close()
+
+	k := &Kernel{
+		log:        log,
+		info:       info,
+		sockets:    sockets,
+		session:    newID(),
+		ws:         ws,
+		engine:     engine,
+		complete:   complete.New(ws.Dir, os.Environ()),
+		history:    newHistory(),
+		magics:     magicTable(),
+		executions: make(chan *wire.Message, 4096),
+		inputs:     make(chan *wire.Message, 1),
+		shutdown:   make(chan bool, 1),
+	}
+	// Index the standard library for import fixing and load the packages
+	// cells use most for completion while the user reads the notebook.
+	go func() {
+		if err := engine.Session().Warm(); err != nil {
+			log.Warn("warm import index", "err", err)
+		}
+		if err := k.complete.Warm(ctx, "fmt", "sync", "time", "os", "strings", "math/rand/v2"); err != nil {
+			log.Debug("warm completion", "err", err)
+		}
+	}()
+	return k.serve(ctx)
+}
+
+func (k *Kernel) serve(ctx context.Context) error {
+	// SIGINT is how Jupyter interrupts a kernel whose interrupt_mode is
+	// "signal"; it must stop the running cell, never the kernel.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
+	var wg sync.WaitGroup
+	loops := []func(context.Context){k.shellLoop, k.controlLoop, k.stdinLoop, k.executeLoop}
+	for _, loop := range loops {
+		wg.Add(1)
+		go func() { defer wg.Done(); loop(ctx) }()
+	}
+	k.publishStatus(nil, "starting")
+
+	var err error
+	select {
+	case <-ctx.Done():
+		err = ctx.Err()
+	case restart := <-k.shutdown:
+		k.log.Info("shutdown", "restart", restart)
+	case sig := <-sigLoop(sigs, k):
+		k.log.Info("stopped by signal", "signal", sig.String())
+	}
+	k.interrupt()
+	k.sockets.Close()
+	wg.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+// sigLoop interrupts the running cell on each SIGINT and returns the first
+// signal that should end the kernel.
+func sigLoop(sigs <-chan os.Signal, k *Kernel) <-chan os.Signal {
+	end := make(chan os.Signal, 1)
+	go func() {
+		for sig := range sigs {
+			if sig == syscall.SIGINT {
+				k.interrupt()
+				continue
+			}
+			end <- sig
+			return
+		}
+	}()
+	return end
+}
+
+// interrupt stops the cell that runs now, if any.
+func (k *Kernel) interrupt() {
+	k.mu.Lock()
+	cancel := k.cancelRun
+	k.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	k.engine.Interrupt()
+}
+
+// CacheDir is where kernels share unpacked source and caches: $CONCLAB_CACHE,
+// or conclab under the user cache directory.
+func CacheDir() (string, error) {
+	if d := os.Getenv("CONCLAB_CACHE"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("cache dir: %w", err)
+	}
+	return filepath.Join(d, "conclab"), nil
+}

@@ -1,0 +1,142 @@
+// Package workspace prepares the Go module in which the compiled engine
+// builds cell programs: the embedded project source unpacked once per
+// release, and a module that requires it by a replace directive, so cells
+// import demos, plots, gonbui and gonum/plot with no network.
+package workspace
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/conclab/conclab"
+)
+
+// A Workspace is a module directory for cell programs.
+type Workspace struct {
+	Dir    string // the cell module: go.mod, go.sum, main.go
+	SrcDir string // the unpacked project source that the cell module replaces
+}
+
+// Create unpacks the project source under cacheDir (once per source hash,
+// shared by all kernels) and makes a private cell module in a new 0700
+// directory under tmpDir ("" means the system's temporary directory).
+func Create(cacheDir, tmpDir string) (*Workspace, error) {
+	src, err := Unpack(cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(tmpDir, "conclab-")
+	if err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
+	if err := writeModule(dir, src); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return &Workspace{Dir: dir, SrcDir: src}, nil
+}
+
+// Remove deletes the cell module (not the shared source).
+func (w *Workspace) Remove() error { return os.RemoveAll(w.Dir) }
+
+// Unpack writes the embedded project source to cacheDir/src-<hash> unless it
+// is there already, and returns that directory. The hash covers every file,
+// so a new release never builds against an old copy.
+func Unpack(cacheDir string) (string, error) {
+	h := sha256.New()
+	var files []string
+	err := fs.WalkDir(conclab.Source, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(conclab.Source, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		files = append(files, p)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("unpack source: %w", err)
+	}
+	dst := filepath.Join(cacheDir, "src-"+hex.EncodeToString(h.Sum(nil))[:16])
+	if _, err := os.Stat(filepath.Join(dst, "go.mod")); err == nil {
+		return dst, nil
+	}
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return "", fmt.Errorf("unpack source: %w", err)
+	}
+	// Write into a temporary sibling and rename, so that two kernels starting
+	// at once never see a half-written tree.
+	tmp, err := os.MkdirTemp(cacheDir, ".src-")
+	if err != nil {
+		return "", fmt.Errorf("unpack source: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	for _, p := range files {
+		b, _ := fs.ReadFile(conclab.Source, p)
+		out := filepath.Join(tmp, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return "", fmt.Errorf("unpack source: %w", err)
+		}
+		if err := os.WriteFile(out, b, 0o644); err != nil {
+			return "", fmt.Errorf("unpack source: %w", err)
+		}
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", fmt.Errorf("unpack source: %w", err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dst, "go.mod")); statErr == nil {
+			return dst, nil // another kernel won the race
+		}
+		return "", fmt.Errorf("unpack source: %w", err)
+	}
+	return dst, nil
+}
+
+// writeModule writes go.mod and go.sum of the cell module: every requirement
+// of the project (so that imports of its dependencies resolve offline from
+// the module cache) and a replace directive to the unpacked source.
+func writeModule(dir, src string) error {
+	projMod, err := fs.ReadFile(conclab.Source, "go.mod")
+	if err != nil {
+		return fmt.Errorf("workspace go.mod: %w", err)
+	}
+	pf, err := modfile.ParseLax("go.mod", projMod, nil)
+	if err != nil {
+		return fmt.Errorf("workspace go.mod: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("module conclab.cell\n\n")
+	if pf.Go != nil {
+		fmt.Fprintf(&b, "go %s\n\n", pf.Go.Version)
+	}
+	b.WriteString("require (\n")
+	fmt.Fprintf(&b, "\t%s v0.0.0-00010101000000-000000000000\n", conclab.ModulePath)
+	for _, r := range pf.Require {
+		fmt.Fprintf(&b, "\t%s %s\n", r.Mod.Path, r.Mod.Version)
+	}
+	b.WriteString(")\n\n")
+	fmt.Fprintf(&b, "replace %s => %s\n", conclab.ModulePath, src)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(b.String()), 0o600); err != nil {
+		return fmt.Errorf("workspace go.mod: %w", err)
+	}
+	sum, err := fs.ReadFile(conclab.Source, "go.sum")
+	if err != nil {
+		return fmt.Errorf("workspace go.sum: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o600); err != nil {
+		return fmt.Errorf("workspace go.sum: %w", err)
+	}
+	return nil
+}

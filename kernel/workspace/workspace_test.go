@@ -1,0 +1,52 @@
+package workspace
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCreateUnpacksOnceAndWritesModule(t *testing.T) {
+	cache := t.TempDir()
+	a, err := Create(cache, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Create(cache, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.SrcDir != b.SrcDir {
+		t.Errorf("two workspaces unpacked the source twice: %s and %s", a.SrcDir, b.SrcDir)
+	}
+	if a.Dir == b.Dir {
+		t.Error("two workspaces share a cell module directory")
+	}
+	for _, f := range []string{"go.mod", "demos/recording.go"} {
+		if _, err := os.Stat(filepath.Join(a.SrcDir, f)); err != nil {
+			t.Errorf("unpacked source lacks %s: %v", f, err)
+		}
+	}
+	mod, err := os.ReadFile(filepath.Join(a.Dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"module conclab.cell", "replace github.com/conclab/conclab => " + a.SrcDir, "github.com/janpfeifer/gonb"} {
+		if !strings.Contains(string(mod), want) {
+			t.Errorf("go.mod lacks %q:\n%s", want, mod)
+		}
+	}
+	if fi, err := os.Stat(a.Dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("cell module dir mode = %v, %v; want 0700", fi.Mode().Perm(), err)
+	}
+	if err := a.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(a.Dir); !os.IsNotExist(err) {
+		t.Errorf("Remove left %s", a.Dir)
+	}
+	if _, err := os.Stat(a.SrcDir); err != nil {
+		t.Errorf("Remove took the shared source: %v", err)
+	}
+}

@@ -1,0 +1,123 @@
+package plots
+
+import (
+	"image/color"
+	"strings"
+
+	stdfnt "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// A Swatch is a legend thumbnail: a box filled with Fill (if not nil) and
+// framed with Line (if its width is positive).
+type Swatch struct {
+	Fill color.Color
+	Line draw.LineStyle
+}
+
+// Thumbnail implements plot.Thumbnailer.
+func (s Swatch) Thumbnail(c *draw.Canvas) {
+	h := c.Max.Y - c.Min.Y
+	x0, x1 := c.Min.X, c.Max.X
+	y0, y1 := c.Min.Y+h*0.1, c.Max.Y-h*0.1
+	if s.Fill != nil {
+		fillRect(*c, s.Fill, x0, x1, y0, y1)
+	}
+	if s.Line.Width > 0 {
+		strokeRect(*c, s.Line, x0+s.Line.Width/2, x1-s.Line.Width/2, y0+s.Line.Width/2, y1-s.Line.Width/2)
+	}
+}
+
+// markThumb is the legend thumbnail for marks: the same short vertical line.
+type markThumb struct{}
+
+func (markThumb) Thumbnail(c *draw.Canvas) {
+	x := (c.Min.X + c.Max.X) / 2
+	h := c.Max.Y - c.Min.Y
+	c.StrokeLine2(draw.LineStyle{Color: markColor, Width: vg.Points(0.8)}, x, c.Min.Y+h*0.45, x, c.Max.Y-h*0.1)
+}
+
+// legendLabel is how a phase is named in a legend.
+func legendLabel(phase string) string {
+	if phase == Unphased {
+		return "task (no phase)"
+	}
+	return phase
+}
+
+// addLegend adds entries for everything the lanes draw: their phases in
+// palette order, failed tasks, and marks.
+func addLegend(leg *plot.Legend, pal *Palette, lanes []*Lanes) {
+	var phases, markNames []string
+	failed := false
+	seenMark := map[string]bool{}
+	for _, l := range lanes {
+		phases = append(phases, l.Phases()...)
+		if l.rec == nil {
+			continue
+		}
+		for _, t := range l.rec.Tasks {
+			failed = failed || t.Err != ""
+			for _, m := range t.Marks {
+				if !seenMark[m.Name] {
+					seenMark[m.Name] = true
+					markNames = append(markNames, m.Name)
+				}
+			}
+		}
+	}
+	for _, ph := range pal.Order(phases) {
+		leg.Add(legendLabel(ph), Swatch{Fill: pal.Color(ph)})
+	}
+	if failed {
+		leg.Add("failed task", Swatch{Line: draw.LineStyle{Color: failedColor, Width: vg.Points(1.2)}})
+	}
+	if len(seenMark) > 0 {
+		leg.Add(marksLabel(markNames), markThumb{})
+	}
+}
+
+// marksLabel names the marks in the legend when there are few kinds.
+func marksLabel(names []string) string {
+	var named []string
+	for _, n := range names {
+		if strings.TrimSpace(n) != "" {
+			named = append(named, n)
+		}
+	}
+	if len(named) == 0 || len(named) > 3 {
+		return "mark"
+	}
+	return "mark: " + strings.Join(named, ", ")
+}
+
+// textStyle is the chart's text: Liberation Sans, which reads better than
+// gonum/plot's default serif at small sizes.
+func textStyle(size vg.Length, bold bool) text.Style {
+	f := font.Font{Typeface: "Liberation", Variant: "Sans", Size: size}
+	if bold {
+		f.Weight = stdfnt.WeightBold
+	}
+	return text.Style{
+		Color:   color.Black,
+		Font:    f,
+		XAlign:  draw.XLeft,
+		YAlign:  draw.YBottom,
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// newLegend makes a legend for the column beside the plot: small sans text,
+// thumbnails on the left, entries from the top.
+func newLegend() *plot.Legend {
+	leg := plot.NewLegend()
+	leg.TextStyle = textStyle(9, false)
+	leg.ThumbnailWidth = vg.Points(14)
+	leg.Top, leg.Left = true, true
+	leg.Padding = vg.Points(2)
+	return &leg
+}

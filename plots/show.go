@@ -1,0 +1,72 @@
+package plots
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+	"gonum.org/v1/plot/vg"
+)
+
+// Show displays the chart under the notebook cell when the program runs
+// with a display channel (gonbui.IsNotebook), as a PNG with the text summary
+// for frontends that cannot show images; otherwise it prints the summary to
+// standard output.
+func (c *Chart) Show() error {
+	if !gonbui.IsNotebook {
+		return c.print(os.Stdout)
+	}
+	return c.display(func(d *protocol.DisplayData) error {
+		gonbui.SendData(d)
+		if err := gonbui.Error(); err != nil {
+			return fmt.Errorf("show chart: %w", err)
+		}
+		return nil
+	})
+}
+
+// print writes the summary, for programs outside a notebook.
+func (c *Chart) print(w io.Writer) error {
+	if _, err := io.WriteString(w, c.String()); err != nil {
+		return fmt.Errorf("show chart: %w", err)
+	}
+	return c.err
+}
+
+// display sends the chart through send as one display message.
+func (c *Chart) display(send func(*protocol.DisplayData) error) error {
+	d, err := c.DisplayData()
+	if err != nil {
+		return fmt.Errorf("show chart: %w", err)
+	}
+	return send(d)
+}
+
+// DisplayData is the chart as a Jupyter display message: a PNG at PNGDPI
+// with metadata that asks the frontend to show it at its 96-dpi size (so
+// that it is sharp on high-density screens), and the summary as text/plain.
+func (c *Chart) DisplayData() (*protocol.DisplayData, error) {
+	png, err := c.PNG()
+	if err != nil {
+		return nil, err
+	}
+	w, h := c.pixels()
+	return &protocol.DisplayData{
+		Data: map[protocol.MIMEType]any{
+			protocol.MIMEImagePNG:  png,
+			protocol.MIMETextPlain: c.String(),
+		},
+		// map[string]int is one of the types gonbui registers with gob.
+		Metadata: map[string]any{
+			string(protocol.MIMEImagePNG): map[string]int{"width": w, "height": h},
+		},
+	}, nil
+}
+
+// pixels is the chart's size on a 96-dpi screen.
+func (c *Chart) pixels() (w, h int) {
+	const screenDPI = 96
+	return int(float64(c.width/vg.Inch)*screenDPI + 0.5), int(float64(c.height/vg.Inch)*screenDPI + 0.5)
+}

@@ -1,0 +1,80 @@
+"""Shared fixtures: a running conclab kernel and helpers to talk to it."""
+import os
+import queue
+import time
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+KERNEL = "conclab"
+TIMEOUT = float(os.environ.get("CONCLAB_TEST_TIMEOUT", "120"))
+
+
+def start():
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT)
+    return km, kc
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    """One kernel shared by the tests of a module (they must not depend on each other's state)."""
+    km, kc = start()
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+@pytest.fixture
+def fresh_kernel():
+    km, kc = start()
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def execute(kc, code, timeout=TIMEOUT, stdin=None, **kw):
+    """Run code; return (reply content, [iopub messages of this request]).
+
+    stdin: a function prompt -> value answering input_requests."""
+    msg_id = kc.execute(code, allow_stdin=stdin is not None, **kw)
+    outputs = []
+    deadline = time.monotonic() + timeout
+    reply = None
+    idle = False
+    while reply is None or not idle:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no reply to {code!r} in {timeout}s; outputs so far: {outputs}")
+        if stdin is not None:
+            try:
+                req = kc.get_stdin_msg(timeout=0.01)
+                if req["msg_type"] == "input_request":
+                    kc.input(stdin(req["content"]["prompt"]))
+            except queue.Empty:
+                pass
+        try:
+            msg = kc.get_iopub_msg(timeout=min(left, 0.05))
+            if msg["parent_header"].get("msg_id") == msg_id:
+                if msg["msg_type"] == "status":
+                    idle = msg["content"]["execution_state"] == "idle"
+                else:
+                    outputs.append(msg)
+        except queue.Empty:
+            pass
+        if reply is None:
+            try:
+                r = kc.get_shell_msg(timeout=0.01)
+                if r["parent_header"].get("msg_id") == msg_id:
+                    reply = r["content"]
+            except queue.Empty:
+                pass
+    return reply, outputs
+
+
+def text(outputs, name="stdout"):
+    """All stream text of one stream."""
+    return "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+
+def errors(outputs):
+    return [m["content"] for m in outputs if m["msg_type"] == "error"]

@@ -1,0 +1,175 @@
+"""What a reader does in a notebook, end to end through jupyter_client."""
+import time
+
+from conftest import errors, execute, text
+
+
+def test_bare_statements(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, 'x := 20\nfmt.Println("x+1 =", x+1)')
+    assert reply["status"] == "ok", out
+    assert text(out) == "x+1 = 21\n"
+
+
+def test_declaration_remembered_across_cells(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, "type point struct{ X, Y int }\n\nfunc (p point) sum() int { return p.X + p.Y }")
+    assert reply["status"] == "ok", out
+    reply, out = execute(kc, "fmt.Println(point{3, 4}.sum())")
+    assert reply["status"] == "ok", out
+    assert text(out) == "7\n"
+    # Redefining replaces.
+    execute(kc, "func (p point) sum() int { return p.X * p.Y }")
+    _, out = execute(kc, "fmt.Println(point{3, 4}.sum())")
+    assert text(out) == "12\n"
+
+
+def test_goroutines_with_mutex_range_over_int_generics(kernel):
+    _, kc = kernel
+    code = """
+func sum[T int | float64](xs ...T) T {
+	var s T
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+var mu sync.Mutex
+n := 0
+var wg sync.WaitGroup
+for range 8 {
+	wg.Go(func() {
+		for range 1000 {
+			mu.Lock()
+			n++
+			mu.Unlock()
+		}
+	})
+}
+wg.Wait()
+fmt.Println(n, sum(1.5, 2.5))
+"""
+    reply, out = execute(kc, code)
+    assert reply["status"] == "ok", out
+    assert text(out) == "8000 4\n"
+
+
+def test_compile_error_names_cell_line(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, "a := 1\nfmt.Println(a, y)")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "CompileError"
+    assert "line 2" in reply["evalue"] and "undefined: y" in reply["evalue"], reply
+    # A failed cell changes nothing: the kernel still works.
+    reply, out = execute(kc, 'fmt.Println("still here")')
+    assert text(out) == "still here\n"
+
+
+def test_deadlock_reported_and_kernel_survives(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, "ch := make(chan int)\nch <- 1")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "deadlock", reply
+    assert "all goroutines are asleep" in text(out, "stderr")
+    reply, out = execute(kc, "fmt.Println(1 + 1)")
+    assert text(out) == "2\n"
+
+
+def test_goroutine_panic_reported_with_cell_line(kernel):
+    _, kc = kernel
+    code = "done := make(chan bool)\ngo func() {\n\tvar m map[string]int\n\tm[\"a\"] = 1\n\tdone <- true\n}()\n<-done"
+    reply, out = execute(kc, code)
+    assert reply["status"] == "error"
+    assert reply["ename"] == "panic"
+    assert "assignment to entry in nil map" in reply["evalue"]
+    assert any("line 4" in l for l in reply["traceback"]), reply["traceback"]
+
+
+def test_os_exit_reported(kernel):
+    _, kc = kernel
+    reply, _ = execute(kc, "os.Exit(3)")
+    assert reply["status"] == "error"
+    assert "status 3" in reply["evalue"]
+
+
+def test_interrupt_infinite_loop(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("for {\n}")
+    time.sleep(3)  # let it build and start
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=30)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "Interrupted"
+    _, out = execute(kc, 'fmt.Println("after")')
+    assert text(out) == "after\n"
+
+
+def test_race_detector_via_goflags(kernel):
+    _, kc = kernel
+    execute(kc, '%goflags -race')
+    code = "n := 0\nvar wg sync.WaitGroup\nfor range 2 {\n\twg.Go(func() { n++ })\n}\nwg.Wait()\nfmt.Println(n)"
+    reply, out = execute(kc, code)
+    execute(kc, '%goflags ""')
+    assert "WARNING: DATA RACE" in text(out, "stderr"), out
+    assert "line 4" in text(out, "stderr")
+
+
+def test_scanln_answered_by_input_box(kernel):
+    _, kc = kernel
+    prompts = []
+
+    def answer(prompt):
+        prompts.append(prompt)
+        return "Gopher"
+
+    code = 'var name string\nfmt.Print("name? ")\nfmt.Scanln(&name)\nfmt.Println("hello,", name)'
+    reply, out = execute(kc, code, stdin=answer)
+    assert reply["status"] == "ok", out
+    assert "hello, Gopher" in text(out)
+    assert len(prompts) == 1
+
+
+def test_stdin_not_allowed_reads_eof(kernel):
+    _, kc = kernel
+    code = 'var s string\n_, err := fmt.Scanln(&s)\nfmt.Println("err:", err)'
+    reply, out = execute(kc, code)  # allow_stdin False
+    assert reply["status"] == "ok", out
+    assert "err: EOF" in text(out) or "err: unexpected newline" in text(out)
+    assert "does not allow input" in text(out, "stderr")
+
+
+def test_gonbui_display_html_and_update(kernel):
+    _, kc = kernel
+    code = 'gonbui.DisplayHTML("<i>hi</i>")\ngonbui.UpdateHTML("bar", "1%")\ngonbui.UpdateHTML("bar", "100%")'
+    reply, out = execute(kc, code)
+    assert reply["status"] == "ok", out
+    kinds = [(m["msg_type"], m["content"].get("transient", {}).get("display_id")) for m in out]
+    assert ("display_data", None) in kinds or ("display_data", "") in kinds or any(
+        m["msg_type"] == "display_data" and m["content"]["data"].get("text/html") == "<i>hi</i>" for m in out
+    )
+    assert ("display_data", "bar") in kinds
+    assert ("update_display_data", "bar") in kinds
+
+
+def test_shell_line_and_unknown_magic(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, "!echo from-shell")
+    assert reply["status"] == "ok"
+    assert text(out) == "from-shell\n"
+    reply, _ = execute(kc, "%nosuchmagic")
+    assert reply["status"] == "error"
+    assert "unknown magic" in reply["evalue"]
+
+
+def test_stop_on_error_aborts_queue(kernel):
+    _, kc = kernel
+    bad = kc.execute("undefinedThing()")
+    queued = kc.execute('fmt.Println("should not run")')
+    replies = {}
+    while len(replies) < 2:
+        r = kc.get_shell_msg(timeout=60)
+        replies[r["parent_header"]["msg_id"]] = r["content"]["status"]
+    assert replies[bad] == "error"
+    assert replies[queued] == "aborted"
