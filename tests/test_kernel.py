@@ -173,3 +173,67 @@ def test_stop_on_error_aborts_queue(kernel):
         replies[r["parent_header"]["msg_id"]] = r["content"]["status"]
     assert replies[bad] == "error"
     assert replies[queued] == "aborted"
+
+
+def test_sigint_interrupts_cell_not_kernel(kernel):
+    km, kc = kernel
+    import os
+    import signal
+
+    msg_id = kc.execute('fmt.Println("looping")\nfor {\n}')
+    deadline = time.monotonic() + 60
+    seen = False
+    while not seen and time.monotonic() < deadline:
+        m = kc.get_iopub_msg(timeout=60)
+        seen = m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream"
+    os.kill(km.provisioner.pid, signal.SIGINT)
+    reply = kc.get_shell_msg(timeout=30)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "Interrupted"
+    assert km.is_alive()
+    _, out = execute(kc, 'fmt.Println("alive")')
+    assert text(out) == "alive\n"
+
+
+def complete(kc, code, cursor=None):
+    kc.complete(code, len(code) if cursor is None else cursor)
+    return kc.get_shell_msg(timeout=60)["content"]
+
+
+def test_completion_members_methods_and_remembered_names(kernel):
+    _, kc = kernel
+    c = complete(kc, "fmt.Pr")
+    assert {"Print", "Printf", "Println"} <= set(c["matches"])
+    assert c["cursor_start"] == 4 and c["cursor_end"] == 6
+    c = complete(kc, "var mu sync.Mutex\nmu.L")
+    assert "Lock" in c["matches"]
+    execute(kc, "func workerPool(n int) int { return n }")
+    c = complete(kc, "workerP")
+    assert "workerPool" in c["matches"]
+
+
+def test_inspect_shows_signature_and_doc(kernel):
+    _, kc = kernel
+    code = "fmt.Println("
+    kc.inspect(code, len(code) - 1)
+    r = kc.get_shell_msg(timeout=60)["content"]
+    assert r["found"]
+    assert "func Println(a ...any) (n int, err error)" in r["data"]["text/plain"]
+
+
+def test_is_complete(kernel):
+    _, kc = kernel
+    for code, want in [("x := 1", "complete"), ("func f() {", "incomplete"), ("x := )", "invalid")]:
+        kc.is_complete(code)
+        r = kc.get_shell_msg(timeout=30)["content"]
+        assert r["status"] == want, (code, r)
+
+
+def test_last_expression_is_the_result(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, "xs := []int{3, 1, 2}\nslices.Sort(xs)\nxs")
+    assert reply["status"] == "ok", out
+    results = [m for m in out if m["msg_type"] == "execute_result"]
+    assert len(results) == 1
+    assert results[0]["content"]["data"]["text/plain"] == "[1 2 3]"
+    assert results[0]["content"]["execution_count"] == reply["execution_count"]
