@@ -80,6 +80,11 @@ func magicTable() map[string]magic {
 				st.Timeout = d
 				return nil
 			}},
+		"time": {"%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory",
+			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+				st.Time = true
+				return nil
+			}},
 		"race": {"%race", "build and run this cell with the race detector",
 			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
 				st.GoFlags = appendMissing(st.GoFlags, "-race")

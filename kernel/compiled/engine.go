@@ -40,6 +40,7 @@ type Settings struct {
 	Args       []string      // os.Args[1:] of the program (%args)
 	GOMAXPROCS int           // >0: run with this GOMAXPROCS
 	Timeout    time.Duration // >0: stop the program after this long
+	Time       bool          // report wall, CPU and memory after the run (%time)
 }
 
 // An Error is a failure of the user's cell (it did not compile, it panicked,

@@ -86,6 +86,7 @@ func TestExecute(t *testing.T) {
 		src          string
 		settings     Settings
 		stdout       string // exact, when set
+		stdoutHas    string
 		stderrHas    string
 		result       string
 		errName      string
@@ -106,6 +107,8 @@ func TestExecute(t *testing.T) {
 		{name: "exit status", src: "os.Exit(4)", errName: "ExitError", errHas: "status 4"},
 		{name: "args and env", src: `fmt.Println(os.Args[1:], os.Getenv("CONCLAB_T"))`,
 			settings: Settings{Args: []string{"a", "b"}, Env: []string{"CONCLAB_T=v"}}, stdout: "[a b] v\n"},
+		{name: "time", src: "s := 0\nfor i := range 50_000_000 {\n\ts += i\n}\nfmt.Println(s > 0)", settings: Settings{Time: true},
+			stdoutHas: "cores busy on average"},
 		{name: "gomaxprocs", src: "fmt.Println(runtime.GOMAXPROCS(0))", settings: Settings{GOMAXPROCS: 1}, stdout: "1\n"},
 		{name: "timeout", src: "time.Sleep(time.Hour)", settings: Settings{Timeout: 300 * time.Millisecond}, errName: "Timeout"},
 		{name: "stdin refused", src: "var s string\n_, err := fmt.Scanln(&s)\nfmt.Println(err)", stdout: "EOF\n", stderrHas: "does not allow input"},
@@ -134,6 +137,9 @@ func TestExecute(t *testing.T) {
 			}
 			if tt.stdout != "" && out.stdout.String() != tt.stdout {
 				t.Errorf("stdout = %q, want %q", out.stdout.String(), tt.stdout)
+			}
+			if !strings.Contains(out.stdout.String(), tt.stdoutHas) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdoutHas, out.stdout.String())
 			}
 			if !strings.Contains(out.stderr.String(), tt.stderrHas) {
 				t.Errorf("stderr lacks %q:\n%s", tt.stderrHas, out.stderr.String())

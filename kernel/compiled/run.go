@@ -94,6 +94,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	}
 
 	p := &process{cmd: cmd, interrupt: make(chan struct{})}
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		stdinR.Close()
 		pipes.Close()
@@ -152,6 +153,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 		stoppedBy = &Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
 	}
+	wall := time.Since(started)
 	pipes.Drain(procgroup.DrainTimeout)
 	stopInput()
 	ch.Close()
@@ -163,6 +165,9 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	}
 	stderr.flush()
 	stdout.flush()
+	if st.Time && cmd.ProcessState != nil {
+		out.Stream("stdout", timeReport(wall, cmd.ProcessState))
+	}
 
 	if stoppedBy != nil {
 		return stoppedBy
