@@ -48,7 +48,7 @@ func ExampleProc_Pool() {
 		return
 	}
 	fmt.Println(sums)
-	fmt.Println(len(rec.Lanes()), "processes for", len(rec.Tasks), "jobs")
+	fmt.Println(len(rec.Tasks), "jobs, at most two processes:", len(rec.Lanes()) <= 2)
 	var phases []string
 	for _, p := range rec.Tasks[0].Phases {
 		phases = append(phases, p.Name)
@@ -56,7 +56,7 @@ func ExampleProc_Pool() {
 	fmt.Println(phases)
 	// Output:
 	// [55 5050 500500 50005000]
-	// 2 processes for 4 jobs
+	// 4 jobs, at most two processes: true
 	// [spawn cpu report]
 }
 

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/conclab/conclab/demos"
 )
@@ -153,5 +155,22 @@ func TestFailNilClears(t *testing.T) {
 	})
 	if rec.Tasks[0].Err != "" {
 		t.Errorf("Err = %q after Fail(nil)", rec.Tasks[0].Err)
+	}
+}
+
+func TestLongResultsAreShortened(t *testing.T) {
+	long := strings.Repeat("7", 5000)
+	rec := demos.Serial(1, func(t *demos.T) { t.SetResult(long) })
+	got := rec.Tasks[0].Result
+	if len(got) > 250 || !strings.HasPrefix(got, "777") || !strings.HasSuffix(got, "(5000 characters)") {
+		t.Errorf("result %q", got)
+	}
+	short := demos.Serial(1, func(t *demos.T) { t.SetResult(strings.Repeat("é", 100)) })
+	if got := short.Tasks[0].Result; got != strings.Repeat("é", 100) {
+		t.Errorf("a 200-byte result was changed: %q", got)
+	}
+	multi := demos.Serial(1, func(t *demos.T) { t.SetResult(strings.Repeat("é", 1000)) })
+	if got := multi.Tasks[0].Result; !utf8.ValidString(got) || !strings.HasSuffix(got, "(1000 characters)") {
+		t.Errorf("result %q", got)
 	}
 }

@@ -3,12 +3,16 @@
 package demos_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -126,8 +130,11 @@ func TestProcPoolReusesProcesses(t *testing.T) {
 			t.Errorf("result %d = %d, want %d", i, got[i], x*x*x)
 		}
 	}
-	if lanes := rec.Lanes(); len(lanes) != 2 {
-		t.Errorf("lanes %v, want 2 processes for 10 jobs", lanes)
+	// Usually both processes get jobs; on a busy machine one may have
+	// done them all before the other claimed any.
+	lanes := rec.Lanes()
+	if len(lanes) < 1 || len(lanes) > 2 {
+		t.Errorf("lanes %v, want at most 2 processes for 10 jobs", lanes)
 	}
 	spawns := 0
 	for _, task := range rec.Tasks {
@@ -135,8 +142,8 @@ func TestProcPoolReusesProcesses(t *testing.T) {
 			spawns++
 		}
 	}
-	if spawns != 2 {
-		t.Errorf("%d tasks include a spawn, want one per process (2)", spawns)
+	if spawns != len(lanes) {
+		t.Errorf("%d tasks include a spawn, want one per process (%d)", spawns, len(lanes))
 	}
 	if rec.Kind != demos.KindProcessPool {
 		t.Errorf("kind %q", rec.Kind)
@@ -279,9 +286,12 @@ func TestFuncInsideFunctionIsRefused(t *testing.T) {
 	if !strings.Contains(late.Err().Error(), "package level") {
 		t.Errorf("error %q does not say what to do", late.Err())
 	}
-	_, _, err := late.Run(context.Background(), []int{1})
+	_, rec, err := late.Run(context.Background(), []int{1})
 	if !errors.Is(err, late.Err()) {
 		t.Errorf("Run: %v, want the registration error", err)
+	}
+	if rec == nil || len(rec.Tasks) != 0 || len(rec.Notes) != 1 || !strings.HasPrefix(rec.Notes[0], "not run: ") {
+		t.Errorf("recording of a run that could not start: %+v", rec)
 	}
 	if _, err := late.Start(context.Background(), 1); err == nil {
 		t.Error("Start: no error")
@@ -295,14 +305,99 @@ func TestProcEmptyArgs(t *testing.T) {
 	}
 }
 
-// alive reports whether pid still exists, allowing the kernel a moment to
-// reap it.
+// alive reports whether pid still runs, allowing it a moment to die. A
+// zombie counts as dead: it has ended and only waits for whoever adopted
+// it (here, often a slow init) to collect it.
 func alive(pid int) bool {
 	for range 100 {
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return false
+		}
+		// The state follows the command, which is in parentheses.
+		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
 			return false
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	return true
+}
+
+// spawner starts a shell that starts a long sleep in the background, writes
+// the sleep's pid to the file it was given, and then waits for ever: the
+// sleep is a grandchild in the child's process group.
+var spawner = demos.Func("test.spawner", func(pidFile string) int {
+	cmd := exec.Command("sh", "-c", `sleep 300 & echo $! > "$0"; wait`, pidFile)
+	cmd.Run()
+	return 0
+})
+
+func TestProcCancelEndsGrandchildren(t *testing.T) {
+	defer checkGoroutines(t)()
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := spawner.Start(ctx, pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grandchild := waitForPid(t, pidFile)
+	cancel()
+	p.Wait()
+	if alive(grandchild) {
+		syscall.Kill(grandchild, syscall.SIGKILL)
+		t.Errorf("grandchild %d outlived the canceled run", grandchild)
+	}
+}
+
+// TestChildDiesWithParent runs this test binary as a parent that starts a
+// child and then is killed: the child must die with it.
+func TestChildDiesWithParent(t *testing.T) {
+	if os.Getenv("DEMOS_TEST_ROLE") == "parent" {
+		p, err := stubborn.Start(context.Background(), struct{}{})
+		if err != nil {
+			fmt.Println("error:", err)
+			os.Exit(1)
+		}
+		fmt.Println(p.PID())
+		for {
+			time.Sleep(time.Hour) // until killed
+		}
+	}
+	parent := exec.Command(os.Args[0], "-test.run=^TestChildDiesWithParent$")
+	parent.Env = append(os.Environ(), "DEMOS_TEST_ROLE=parent")
+	out, err := parent.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var child int
+	if _, err := fmt.Fscan(out, &child); err != nil {
+		parent.Process.Kill()
+		parent.Wait()
+		t.Fatalf("read the child's pid: %v", err)
+	}
+	parent.Process.Kill()
+	parent.Wait()
+	if alive(child) {
+		syscall.Kill(child, syscall.SIGKILL)
+		t.Errorf("child %d outlived its killed parent", child)
+	}
+}
+
+// waitForPid reads a pid from file once something has written it.
+func waitForPid(t *testing.T, file string) int {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(file); err == nil {
+			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				return pid
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("no pid in %s", file)
+	return 0
 }

@@ -40,13 +40,14 @@ func (p *Proc[A, R]) Pool(ctx context.Context, procs int, args []A) ([]R, *Recor
 // results.
 func (p *Proc[A, R]) run(ctx context.Context, kind string, procs int, oneEach bool, args []A) ([]R, *Recording, error) {
 	if p.err != nil {
-		return nil, nil, p.err
+		return nil, failedRecording(kind, p.name, p.err), p.err
 	}
 	enc := make([]json.RawMessage, len(args))
 	for i, a := range args {
 		b, err := json.Marshal(a)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s %q: encode argument %d: %w", kind, p.name, i, err)
+			err = fmt.Errorf("%s %q: encode argument %d: %w", kind, p.name, i, err)
+			return nil, failedRecording(kind, p.name, err), err
 		}
 		enc[i] = b
 	}
@@ -62,7 +63,7 @@ func (p *Proc[A, R]) run(ctx context.Context, kind string, procs int, oneEach bo
 				err = fmt.Errorf("decode result: %w", derr)
 				t.Err = err.Error()
 			} else {
-				t.Result = fmt.Sprint(results[i])
+				t.Result = resultText(results[i])
 			}
 		}
 		if err != nil {
@@ -73,6 +74,16 @@ func (p *Proc[A, R]) run(ctx context.Context, kind string, procs int, oneEach bo
 		errs = append(errs, fmt.Errorf("%s %q: %d of %d arguments not run: %w", kind, p.name, out.skipped, len(args), context.Cause(ctx)))
 	}
 	return results, out.rec, errors.Join(errs...)
+}
+
+// failedRecording is the recording of a run that could not start: no
+// tasks, and a note saying why, so that code printing or plotting it
+// still shows something sensible.
+func failedRecording(kind, title string, err error) *Recording {
+	r := startRun()
+	rec := r.recording(title, kind, 0)
+	rec.Notes = []string{"not run: " + err.Error()}
+	return rec
 }
 
 // childrenRun is the outcome of runChildren, indexed by argument.

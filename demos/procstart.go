@@ -51,7 +51,7 @@ func (p *Proc[A, R]) Start(ctx context.Context, arg A) (*Process[R], error) {
 				if derr := json.Unmarshal(rep.Result, &pr.res); derr != nil {
 					err = fmt.Errorf("decode result: %w", derr)
 				} else {
-					pr.task.Result = fmt.Sprint(pr.res)
+					pr.task.Result = resultText(pr.res)
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // A T is the handle a task uses to tell the recording what it is doing:
@@ -46,6 +47,9 @@ func (t *T) Now() time.Duration { return t.run.now() }
 func (t *T) Phase(name string) {
 	now := t.run.now()
 	t.closePhase(now)
+	if t.task.Phases == nil {
+		t.task.Phases = make([]Phase, 0, firstRoom) // skip the smallest growth steps
+	}
 	t.task.Phases = append(t.task.Phases, Phase{Name: name, Start: now, End: now})
 	t.open = len(t.task.Phases)
 }
@@ -55,11 +59,40 @@ func (t *T) EndPhase() { t.closePhase(t.run.now()) }
 
 // Mark records that something worth pointing at happened now.
 func (t *T) Mark(name string) {
+	if t.task.Marks == nil {
+		t.task.Marks = make([]Mark, 0, firstRoom)
+	}
 	t.task.Marks = append(t.task.Marks, Mark{Name: name, At: t.run.now()})
 }
 
-// SetResult records the task's result, as fmt.Sprint prints it.
-func (t *T) SetResult(v any) { t.task.Result = fmt.Sprint(v) }
+// firstRoom is how many phases or marks a task has room for at first.
+const firstRoom = 4
+
+// SetResult records the task's result, as fmt.Sprint prints it, shortened
+// if very long (a factorial of 300,000 digits is kept as its first digits
+// and its length).
+func (t *T) SetResult(v any) { t.task.Result = resultText(v) }
+
+// maxResult is the longest result text a task keeps whole.
+const maxResult = 200
+
+// resultText prints v for Task.Result, cutting long texts to their start
+// and their length in characters.
+func resultText(v any) string {
+	s := fmt.Sprint(v)
+	if len(s) <= maxResult {
+		return s
+	}
+	n := utf8.RuneCountInString(s)
+	cut := 0
+	for i := range s {
+		if i > maxResult-40 {
+			break
+		}
+		cut = i
+	}
+	return fmt.Sprintf("%s... (%d characters)", s[:cut], n)
+}
 
 // Fail records that the task failed with err; a nil err clears the failure.
 func (t *T) Fail(err error) {
