@@ -76,10 +76,21 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer ws.Remove()
+	// A mistyped limit must not keep the kernel from starting: say so, use the default.
+	maxOutput, err := sizeFromEnv("CONCLAB_MAX_OUTPUT")
+	if err != nil {
+		log.Warn("ignoring output limit", "err", err)
+	}
+	maxMemory, err := sizeFromEnv("CONCLAB_MAX_MEMORY")
+	if err != nil {
+		log.Warn("ignoring memory limit", "err", err)
+	}
 	engine, err := compiled.New(compiled.Options{
 		Workspace: ws,
 		BinCache:  filepath.Join(ws.Dir, "bin"),
 		Logger:    log,
+		MaxOutput: int(maxOutput),
+		MaxMemory: maxMemory,
 	})
 	if err != nil {
 		return err

@@ -60,8 +60,14 @@ type Options struct {
 	BinCache  string        // directory of built programs keyed by content hash
 	GoCommand string        // the go command; "go" when empty
 	Grace     time.Duration // SIGINT to SIGKILL; 1s when zero
+	MaxOutput int           // bytes of stdout+stderr a run may show; DefaultMaxOutput when zero
+	MaxMemory int64         // bytes of memory a program may use; DefaultMaxMemory when zero
 	Logger    *slog.Logger
 }
+
+// DefaultMaxOutput is how much output one cell shows before the rest is
+// dropped: plenty for any lesson, small enough for a browser tab.
+const DefaultMaxOutput = 5 << 20
 
 // An Engine runs compiled cells for one kernel session. Execute calls must
 // not overlap (the kernel runs cells one at a time).
@@ -86,6 +92,12 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.Grace == 0 {
 		opt.Grace = time.Second
+	}
+	if opt.MaxOutput <= 0 {
+		opt.MaxOutput = DefaultMaxOutput
+	}
+	if opt.MaxMemory <= 0 {
+		opt.MaxMemory = DefaultMaxMemory()
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)

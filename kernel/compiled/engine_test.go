@@ -224,3 +224,47 @@ func TestUnchangedCellIsNotRebuilt(t *testing.T) {
 		t.Error("-race reused the binary built without it")
 	}
 }
+
+func TestLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go programs")
+	}
+	ws, err := workspace.Create(t.TempDir(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Options{Workspace: ws, MaxOutput: 64 << 10, MaxMemory: 200 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("output is capped", func(t *testing.T) {
+		out := &recorder{}
+		src := "line := strings.Repeat(\"x\", 99)\nfor range 100_000 {\n\tfmt.Println(line)\n}\nfmt.Fprintln(os.Stderr, \"finished\")"
+		if err := run(t, e, 1, src, Settings{}, out); err != nil {
+			t.Fatal(err)
+		}
+		if n := out.stdout.Len(); n > 64<<10 || n < 60<<10 {
+			t.Errorf("%d bytes of stdout shown, want just under 64 KiB", n)
+		}
+		if !strings.Contains(out.stderr.String(), "output cut at 64 KB") {
+			t.Errorf("no notice on stderr: %q", out.stderr.String())
+		}
+		if strings.Contains(out.stderr.String(), "finished") {
+			t.Error("output after the cap was shown")
+		}
+	})
+
+	t.Run("memory is limited", func(t *testing.T) {
+		out := &recorder{}
+		src := "var keep [][]byte\nfor {\n\tb := make([]byte, 16<<20)\n\tfor i := range b {\n\t\tb[i] = 1\n\t}\n\tkeep = append(keep, b)\n}"
+		err := run(t, e, 2, src, Settings{}, out)
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Name != "MemoryLimit" {
+			t.Fatalf("error = %v, want MemoryLimit", err)
+		}
+		if !strings.Contains(ce.Value, "200 MB") {
+			t.Errorf("evalue %q does not name the limit", ce.Value)
+		}
+	})
+}

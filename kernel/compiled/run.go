@@ -71,8 +71,9 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	}
 	cmd.Env = append(cmd.Env, st.Env...)
 	cmd.Stdin = stdinR
-	stdout := &streamWriter{name: "stdout", out: out}
-	stderr := &streamWriter{name: "stderr", out: out, rewrite: prog.Rewrite, keepTail: 64 << 10}
+	budget := newOutputBudget(e.opt.MaxOutput)
+	stdout := &streamWriter{name: "stdout", out: out, budget: budget}
+	stderr := &streamWriter{name: "stderr", out: out, rewrite: prog.Rewrite, keepTail: 64 << 10, budget: budget}
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = procgroup.Attr()
@@ -132,6 +133,10 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
+	memCtx, stopMem := context.WithCancel(ctx)
+	defer stopMem()
+	memOver := watchMemory(memCtx, cmd.Process.Pid, e.opt.MaxMemory)
+
 	var timeout <-chan time.Time
 	if st.Timeout > 0 {
 		t := time.NewTimer(st.Timeout)
@@ -149,6 +154,12 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	case <-ctx.Done():
 		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was stopped"}
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
+	case used := <-memOver:
+		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // memory grows fast: no grace
+		waitErr = <-done
+		stoppedBy = &Error{Name: "MemoryLimit", Value: fmt.Sprintf(
+			"the program used %s of memory, more than the limit of %s, and was stopped (CONCLAB_MAX_MEMORY sets the limit)",
+			sizeString64(used), sizeString64(e.opt.MaxMemory))}
 	case <-timeout:
 		stoppedBy = &Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)

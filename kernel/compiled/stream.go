@@ -2,6 +2,7 @@ package compiled
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"unicode/utf8"
 )
@@ -15,6 +16,7 @@ type streamWriter struct {
 	out      Output
 	rewrite  func(string) string
 	keepTail int
+	budget   *outputBudget // shared by stdout and stderr of one run
 
 	mu      sync.Mutex
 	pending []byte // an incomplete line (rewrite) or incomplete UTF-8 sequence
@@ -50,6 +52,16 @@ func (s *streamWriter) flush() {
 }
 
 func (s *streamWriter) send(b []byte) {
+	if s.budget != nil {
+		var notice string
+		b, notice = s.budget.take(b)
+		if notice != "" {
+			defer s.out.Stream("stderr", notice)
+		}
+		if len(b) == 0 {
+			return
+		}
+	}
 	text := string(b)
 	if s.rewrite != nil {
 		text = s.rewrite(text)
@@ -90,4 +102,51 @@ func validPrefix(b []byte) int {
 		}
 	}
 	return len(b)
+}
+
+// outputBudget caps what one run may send to the frontend. A cell printing
+// in a tight loop would otherwise flood the notebook and the kernel's send
+// queue; past the cap the rest is read and dropped, and the user is told once.
+type outputBudget struct {
+	mu    sync.Mutex
+	left  int
+	limit int
+	told  bool
+}
+
+func newOutputBudget(limit int) *outputBudget { return &outputBudget{left: limit, limit: limit} }
+
+// take returns the part of b that fits and, the first time output is
+// dropped, the notice to show.
+func (o *outputBudget) take(b []byte) ([]byte, string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(b) <= o.left {
+		o.left -= len(b)
+		return b, ""
+	}
+	keep := validPrefix(b[:o.left])
+	o.left = 0
+	if o.told {
+		return b[:keep], ""
+	}
+	o.told = true
+	return b[:keep], fmt.Sprintf("\nconclab: output cut at %s; the program goes on, its further output is dropped (CONCLAB_MAX_OUTPUT sets the limit)\n", sizeString(o.limit))
+}
+
+func sizeString64(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.3g GB", float64(n)/(1<<30))
+	}
+	return sizeString(int(n))
+}
+
+func sizeString(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.3g MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.3g KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -1,0 +1,78 @@
+package compiled
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"time"
+)
+
+// DefaultMaxMemory is the memory one cell's program may use unless the
+// kernel is told otherwise: half of the machine's memory, so a runaway
+// allocation is stopped before the machine starts swapping or the kernel is
+// killed in its place.
+func DefaultMaxMemory() int64 {
+	if total := memTotal(); total > 0 {
+		return total / 2
+	}
+	return 4 << 30
+}
+
+// memTotal reads MemTotal from /proc/meminfo, in bytes; 0 if unknown.
+func memTotal() int64 {
+	return procKB("/proc/meminfo", "MemTotal:")
+}
+
+// rss is the resident memory of process pid in bytes; 0 if unknown.
+func rss(pid int) int64 {
+	return procKB("/proc/"+strconv.Itoa(pid)+"/status", "VmRSS:")
+}
+
+// procKB reads a "Name:   123 kB" line of a /proc file.
+func procKB(path, key string) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Bytes()
+		if !bytes.HasPrefix(line, []byte(key)) {
+			continue
+		}
+		f := bytes.Fields(line[len(key):])
+		if len(f) == 0 {
+			return 0
+		}
+		n, err := strconv.ParseInt(string(f[0]), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return n << 10
+	}
+	return 0
+}
+
+// watchMemory closes the returned channel when process pid's resident
+// memory goes over limit; it stops when ctx ends.
+func watchMemory(ctx context.Context, pid int, limit int64) <-chan int64 {
+	over := make(chan int64, 1)
+	go func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if used := rss(pid); used > limit {
+					over <- used
+					return
+				}
+			}
+		}
+	}()
+	return over
+}
