@@ -12,7 +12,7 @@ STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 GOFILES := $(shell find . -name '*.go' -not -path './.venv/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: lab install build test test-go test-py vet bench notebooks clean
+.PHONY: lab install build test test-go test-py vet bench notebooks stress clean
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
@@ -48,6 +48,10 @@ test-go: $(TSTAMP)
 
 test-py: install $(TSTAMP)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests
+
+# The fault and load suite at full size (make test runs a bounded version).
+stress: install $(TSTAMP)
+	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py
 
 # Re-execute every notebook and store its outputs (plots show on GitHub).
 notebooks: install $(TSTAMP)

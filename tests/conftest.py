@@ -7,11 +7,19 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 KERNEL = "conclab"
+
+# Figures the fault and load tests measured, printed as one line at the end.
+FIGURES = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.write_line("figures: " + "; ".join(f"{k}: {v}" for k, v in FIGURES.items()))
 TIMEOUT = float(os.environ.get("CONCLAB_TEST_TIMEOUT", "120"))
 
 
-def start():
-    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT)
+def start(**kw):
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=TIMEOUT, **kw)
     return km, kc
 
 
@@ -54,7 +62,11 @@ def execute(kc, code, timeout=TIMEOUT, stdin=None, **kw):
                 pass
         try:
             msg = kc.get_iopub_msg(timeout=min(left, 0.05))
-            if msg["parent_header"].get("msg_id") == msg_id:
+            parent = msg["parent_header"]
+            # jupyter_client's KernelManager and client number their messages
+            # apart, so an interrupt_request can share an execute's msg_id:
+            # match the type too.
+            if parent.get("msg_id") == msg_id and parent.get("msg_type") == "execute_request":
                 if msg["msg_type"] == "status":
                     idle = msg["content"]["execution_state"] == "idle"
                 else:
