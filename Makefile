@@ -12,10 +12,10 @@ STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 GOFILES := $(shell find . -name '*.go' -not -path './.venv/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: lab install build test test-go test-py vet bench notebooks stress clean
+.PHONY: lab install build test test-go test-py test-browser chromium vet bench notebooks stress clean
 
 lab: install
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 install: build $(STAMP)
 	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN) install --sys-prefix
@@ -37,7 +37,7 @@ $(TSTAMP): requirements-test.txt requirements.txt
 	$(VPY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-test: vet test-go test-py
+test: vet test-go test-py test-browser
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -47,11 +47,28 @@ test-go: $(TSTAMP)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test ./...
 
 test-py: install $(TSTAMP)
-	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests
+	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests --ignore=tests/test_lab.py
+
+# JupyterLab and Notebook 7 driven in Debian's Chromium; screenshots in build/screenshots/.
+CHROMIUM ?= /usr/bin/chromium
+
+test-browser: install $(TSTAMP) chromium
+	CONCLAB_CHROMIUM=$(CHROMIUM) $(VPY) -m pytest -q -rs tests/test_lab.py
+
+# Playwright uses this browser and never downloads one of its own.
+chromium:
+	@test -x $(CHROMIUM) || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@test -x $(CHROMIUM) || { echo "make test-browser needs Chromium at $(CHROMIUM): install Debian's (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium"; exit 1; }
 
 # The fault and load suite at full size (make test runs a bounded version).
 stress: install $(TSTAMP)
 	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py
+
+# Measure cell latency, startup and memory side by side with gonb and the Go
+# toolchain floor; table on stdout, results in build/bench.json.
+# `make bench QUICK=1` runs fewer repetitions and skips the notebook suite.
+bench: install $(TSTAMP)
+	$(VPY) bench/bench.py $(if $(filter-out 0,$(QUICK)),--quick) --conclab $(BIN) --json build/bench.json
 
 # Re-execute every notebook and store its outputs (plots show on GitHub).
 notebooks: install $(TSTAMP)

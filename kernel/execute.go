@@ -91,13 +91,14 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
 	if !c.Silent {
 		k.publish(req, "error", map[string]any{"ename": cellErr.Name, "evalue": cellErr.Value, "traceback": tb})
 	}
-	if stopOnError {
-		k.abortQueued()
-	}
 	content := errorContent(cellErr.Name, cellErr.Value, tb)
 	content["execution_count"] = count
 	content["user_expressions"] = map[string]any{}
-	return k.reply(k.sockets.Shell, req, "execute_reply", content)
+	err = k.reply(k.sockets.Shell, req, "execute_reply", content)
+	if stopOnError {
+		k.abortQueued()
+	}
+	return err
 }
 
 // execute runs one cell's code: magics and shell lines in order, then the
@@ -137,7 +138,8 @@ func (k *Kernel) abortQueued() {
 		select {
 		case req := <-k.executions:
 			k.publishStatus(req, "busy")
-			_ = k.reply(k.sockets.Shell, req, "execute_reply", k.withCount(map[string]any{"status": "aborted"}))
+			// No execution_count: the cell did not run, and frontends show it so.
+			_ = k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{"status": "aborted"})
 			k.publishStatus(req, "idle")
 		default:
 			return

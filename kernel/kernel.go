@@ -132,6 +132,8 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 func (k *Kernel) serve(ctx context.Context) error {
+	ctx, stopLoops := context.WithCancel(ctx)
+	defer stopLoops()
 	// SIGINT is how Jupyter interrupts a kernel whose interrupt_mode is
 	// "signal"; it must stop the running cell, never the kernel.
 	sigs := make(chan os.Signal, 4)
@@ -155,6 +157,7 @@ func (k *Kernel) serve(ctx context.Context) error {
 	case sig := <-sigLoop(sigs, k):
 		k.log.Info("stopped by signal", "signal", sig.String())
 	}
+	stopLoops()
 	k.interrupt()
 	k.sockets.Close()
 	wg.Wait()

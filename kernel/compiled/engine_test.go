@@ -3,6 +3,7 @@ package compiled
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ type recorder struct {
 	stderr   strings.Builder
 	displays []display.Data
 	results  []map[string]any
+	events   []string // "out:text" and "display:html" in arrival order
 	input    func(prompt string) (string, error)
 }
 
@@ -28,6 +30,7 @@ func (r *recorder) Stream(name, text string) {
 	defer r.mu.Unlock()
 	if name == "stdout" {
 		r.stdout.WriteString(text)
+		r.events = append(r.events, "out:"+text)
 	} else {
 		r.stderr.WriteString(text)
 	}
@@ -37,6 +40,7 @@ func (r *recorder) Display(d display.Data) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.displays = append(r.displays, d)
+	r.events = append(r.events, fmt.Sprint("display:", d.Data["text/html"]))
 }
 
 func (r *recorder) Input(_ context.Context, prompt string, _ bool) (string, error) {
@@ -267,4 +271,34 @@ func TestLimits(t *testing.T) {
 			t.Errorf("evalue %q does not name the limit", ce.Value)
 		}
 	})
+}
+
+func TestDisplaysKeepTheirPlaceAmongPrints(t *testing.T) {
+	e := newEngine(t)
+	out := &recorder{}
+	src := "for i := range 30 {\n\tfmt.Println(i)\n\tgonbui.DisplayHTML(strconv.Itoa(i))\n}"
+	if err := run(t, e, 1, src, Settings{}, out); err != nil {
+		t.Fatal(err)
+	}
+	// Prints may arrive merged, but every number must be printed before
+	// its display, and displays in order.
+	printed := ""
+	next := 0
+	for _, ev := range out.events {
+		if text, ok := strings.CutPrefix(ev, "out:"); ok {
+			printed += text
+			continue
+		}
+		want := fmt.Sprint("display:", next)
+		if ev != want {
+			t.Fatalf("event %q, want %q", ev, want)
+		}
+		if !strings.Contains(printed, fmt.Sprintf("%d\n", next)) {
+			t.Fatalf("display %d came before its print; printed so far %q", next, printed)
+		}
+		next++
+	}
+	if next != 30 {
+		t.Errorf("%d displays, want 30", next)
+	}
 }

@@ -28,11 +28,13 @@ func exitError(exit *exec.ExitError, stderrTail string) *Error {
 	return &Error{Name: "ExitError", Value: fmt.Sprintf("the program exited with status %d", exit.ExitCode())}
 }
 
-// cellFrames keeps the first line of a Go crash report and, for each
-// goroutine, its header and the frames that point into cells, so that the
-// traceback reads "main.work(...) / line 4" rather than runtime internals.
+// cellFrames keeps, for each goroutine of a Go crash report, its header and
+// the frames that point into cells, so that the traceback reads
+// "main.work(...) / line 4" rather than runtime internals. The report's
+// first line is left out: the error's name and value say it, and the whole
+// report is on stderr already.
 func cellFrames(report []string) []string {
-	out := []string{report[0]}
+	var out []string
 	for i := 1; i < len(report); i++ {
 		l := report[i]
 		switch {
@@ -45,7 +47,7 @@ func cellFrames(report []string) []string {
 		}
 	}
 	// Drop goroutine headers that got no frames.
-	var kept []string
+	kept := []string{}
 	for i, l := range out {
 		if strings.HasPrefix(l, "goroutine ") && (i+1 == len(out) || out[i+1] == "") {
 			if len(kept) > 0 && kept[len(kept)-1] == "" {
@@ -54,6 +56,9 @@ func cellFrames(report []string) []string {
 			continue
 		}
 		kept = append(kept, l)
+	}
+	for len(kept) > 0 && kept[0] == "" {
+		kept = kept[1:]
 	}
 	return kept
 }

@@ -74,12 +74,20 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	budget := newOutputBudget(e.opt.MaxOutput)
 	stdout := &streamWriter{name: "stdout", out: out, budget: budget}
 	stderr := &streamWriter{name: "stderr", out: out, rewrite: prog.Rewrite, keepTail: 64 << 10, budget: budget}
-	cmd.Stdout = stdout
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		stdinR.Close()
+		return fmt.Errorf("run cell: %w", err)
+	}
+	defer outW.Close()
+	ordered := newOrderedStdout(outR, stdout, out)
+	cmd.Stdout = outW
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = procgroup.Attr()
 	pipes, err := procgroup.Pipes(&cmd.Stdout, &cmd.Stderr)
 	if err != nil {
 		stdinR.Close()
+		outR.Close()
 		return fmt.Errorf("run cell: %w", err)
 	}
 
@@ -99,10 +107,13 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	if err := cmd.Start(); err != nil {
 		stdinR.Close()
 		pipes.Close()
+		outR.Close()
 		return fmt.Errorf("run cell: %w", err)
 	}
 	stdinR.Close()
+	outW.Close()
 	pipes.Started()
+	go ordered.run()
 	if result != nil {
 		result.started()
 	}
@@ -122,7 +133,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	inCtx, stopInput := context.WithCancel(ctx)
 	defer stopInput()
 	in := &inputPump{w: stdinW, out: out, ctx: inCtx}
-	served := ch.Start(ctx, handler{out: out, in: in})
+	served := ch.Start(ctx, handler{out: ordered, in: in})
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	watched := make(chan error, 1)
@@ -166,6 +177,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	}
 	wall := time.Since(started)
 	pipes.Drain(procgroup.DrainTimeout)
+	ordered.wait(procgroup.DrainTimeout)
 	stopInput()
 	ch.Close()
 	<-served
@@ -196,13 +208,14 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	return exitError(exit, stderr.tail())
 }
 
-// handler passes displays to out and input requests of gonbui to the pump.
+// handler passes displays, in order with stdout, and input requests of
+// gonbui to the input pump.
 type handler struct {
-	out Output
+	out *orderedStdout
 	in  *inputPump
 }
 
-func (h handler) Display(d display.Data)             { h.out.Display(d) }
+func (h handler) Display(d display.Data)             { h.out.display(d) }
 func (h handler) Input(prompt string, password bool) { h.in.request(prompt, password) }
 
 // inputPump answers the program's reads of stdin by asking the frontend.

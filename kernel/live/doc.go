@@ -1,0 +1,22 @@
+// Package live is conclab's live engine: cells that start with %live run in
+// the session's Go interpreter (github.com/traefik/yaegi), where variables,
+// functions, types, channels and running goroutines stay alive from one live
+// cell to the next.
+//
+// The interpreter runs in a worker process, the conclab binary started with
+// a hidden subcommand that calls WorkerMain. A panic in any goroutine, a
+// fatal error or os.Exit ends only the worker: the Engine reports it, and the
+// next live cell gets a fresh worker.
+//
+// The Engine and its worker talk over two pipes (file descriptors 3 and 4 of
+// the worker) with one JSON object a line. The worker's stdout and stderr
+// are pipes the Engine reads all the time: what goroutines print between
+// cells goes to the most recently executed cell. At the end of each cell the
+// worker writes a marker on both streams, so the Engine knows it has seen
+// everything the cell printed before it replies.
+//
+// A cell is checked before it reaches the interpreter (see prepare): syntax
+// errors, and constructs yaegi cannot run (range over an integer or a
+// function, the Go 1.21 builtins, packages the worker does not have) come
+// back as clear errors that suggest the compiled engine.
+package live

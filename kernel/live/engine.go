@@ -1,0 +1,377 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/display"
+)
+
+// Output receives what a live cell produces; it is compiled.Output, so the
+// kernel passes the same value to both engines.
+type Output = compiled.Output
+
+// Options configure an Engine.
+type Options struct {
+	// Binary is the program started as the worker: the conclab binary. It
+	// must call WorkerMain when run with Args. Defaults to os.Executable().
+	Binary string
+	// Args are the worker's arguments; ["live-worker"] when nil.
+	Args []string
+	// Env is added to the kernel's environment for the worker (%env).
+	Env []string
+	// Dir is the worker's working directory; the kernel's when empty.
+	Dir string
+	// TempDir holds each worker's display FIFOs; os.TempDir() when empty.
+	TempDir string
+	// DisplayIDs names displays (gonbui.UpdateHTML); shared with the
+	// compiled engine it keeps display ids unique in the notebook. A new set
+	// when nil.
+	DisplayIDs *display.DisplayIDs
+	// Grace is how long an interrupted cell may take to stop before the
+	// worker is replaced; 1.5s when zero.
+	Grace time.Duration
+	// Logger gets the engine's debug lines; nothing is logged when nil.
+	Logger *slog.Logger
+}
+
+// An Engine runs the live cells of one kernel session in a worker process.
+// Execute calls must not overlap (the kernel runs cells one at a time);
+// Interrupt, Names and Complete may be called at any time.
+type Engine struct {
+	opt Options
+
+	execMu sync.Mutex // one Execute, Reset or Close at a time
+	cells  int        // cell ids of requests
+	closed bool
+
+	mu       sync.Mutex
+	proc     *proc
+	out      Output       // where output goes: the most recently executed cell
+	running  chan struct{} // a cell runs: Interrupt sends here
+	know     *knowledge
+	imported map[string]string // packages the session imported
+}
+
+// New makes an engine. The worker starts with the first live cell.
+func New(opt Options) *Engine {
+	if opt.Binary == "" {
+		opt.Binary, _ = os.Executable()
+	}
+	if opt.Args == nil {
+		opt.Args = []string{"live-worker"}
+	}
+	if opt.Dir == "" {
+		opt.Dir, _ = os.Getwd()
+	}
+	if opt.TempDir == "" {
+		opt.TempDir = os.TempDir()
+	}
+	if opt.DisplayIDs == nil {
+		opt.DisplayIDs = new(display.DisplayIDs)
+	}
+	if opt.Grace <= 0 {
+		opt.Grace = 1500 * time.Millisecond
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{opt: opt}
+	e.forget()
+	return e
+}
+
+// forget drops what the engine knows about the session (a new worker).
+func (e *Engine) forget() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.know = &knowledge{packages: defaultPackages(), paths: knownPaths(), live: map[string]string{}}
+	e.imported = map[string]string{}
+}
+
+// Execute runs code (a live cell without its %live line) in the session's
+// interpreter. Output, displays and the value of a last expression go to
+// out; out keeps receiving what goroutines print after Execute returns,
+// until the next Execute. A failure of the cell is returned as
+// *compiled.Error; other errors are the kernel's own.
+func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
+	e.execMu.Lock()
+	defer e.execMu.Unlock()
+	if e.closed {
+		return errors.New("live engine: closed")
+	}
+	e.mu.Lock()
+	e.out = out
+	e.mu.Unlock()
+
+	pl, err := prepare(code, e.snapshot())
+	if err != nil {
+		return err
+	}
+	p, err := e.worker()
+	if err != nil {
+		return err
+	}
+	e.cells++
+	id := e.cells
+	interrupt := make(chan struct{}, 1)
+	e.mu.Lock()
+	e.running = interrupt
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.running = nil
+		e.mu.Unlock()
+	}()
+
+	p.dropMarks()
+	p.tail.Reset()
+	if err := p.send(request{Op: opExec, ID: id, Plan: pl}); err != nil {
+		return e.lost(p, out, nil)
+	}
+	var grace <-chan time.Time
+	interrupted := false
+	for {
+		select {
+		case rep, ok := <-p.replies:
+			if !ok {
+				return e.lost(p, out, nil)
+			}
+			if rep.ID != id {
+				continue // the answer to a cell whose wait ended early
+			}
+			return e.finish(p, pl, rep, out)
+		case <-p.exited:
+			return e.lost(p, out, nil)
+		case <-ctx.Done():
+			if !interrupted {
+				interrupted = true
+				grace = e.interrupt(p)
+			}
+		case <-interrupt:
+			if !interrupted {
+				interrupted = true
+				grace = e.interrupt(p)
+			}
+		case <-grace:
+			return e.lost(p, out, &compiled.Error{Name: "Interrupted",
+				Value: "the cell could not be stopped (it is blocked where the interpreter cannot interrupt it)"})
+		}
+	}
+}
+
+// interrupt asks the worker to stop the cell and returns the grace timer.
+func (e *Engine) interrupt(p *proc) <-chan time.Time {
+	if err := p.send(request{Op: opInterrupt}); err != nil {
+		e.opt.Logger.Debug("live: interrupt", "err", err)
+	}
+	return time.After(stuckGrace + e.opt.Grace)
+}
+
+// finish handles the reply of a cell.
+func (e *Engine) finish(p *proc, pl *plan, rep *reply, out Output) error {
+	p.waitMarks(time.Second)
+	if rep.Stuck {
+		return e.lost(p, out, &compiled.Error{Name: "Interrupted",
+			Value: "the cell could not be stopped (it is blocked where the interpreter cannot interrupt it)"})
+	}
+	e.learn(pl, rep)
+	if rep.Goroutines > 0 {
+		out.Stream("stderr", goroutineNote(rep.Goroutines))
+	}
+	if rep.Error != nil {
+		return &compiled.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback}
+	}
+	if rep.HasResult {
+		out.Result(map[string]any{"text/plain": rep.Result})
+	}
+	return nil
+}
+
+// goroutineNote tells the user that live cells left goroutines running.
+func goroutineNote(n int) string {
+	if n == 1 {
+		return "1 goroutine from live cells is still running\n"
+	}
+	return strconv.Itoa(n) + " goroutines from live cells are still running\n"
+}
+
+// lost handles a worker that ended or must end under a cell: it reports why
+// and starts a fresh worker. why, when not nil, is the reason the engine
+// ended it.
+func (e *Engine) lost(p *proc, out Output, why *compiled.Error) error {
+	p.kill()
+	select {
+	case <-p.exited:
+	case <-time.After(5 * time.Second):
+	}
+	p.drain(500 * time.Millisecond)
+	stderr := p.tail.String()
+	e.drop(p)
+	_, restartErr := e.worker()
+	if why != nil {
+		note := restartedNote
+		if restartErr != nil {
+			note = "the live session could not restart: " + restartErr.Error()
+		}
+		why.Traceback = append([]string{why.Name + ": " + why.Value}, note)
+		return why
+	}
+	return crashError(p.waitErr, stderr, restartErr)
+}
+
+// drop forgets a worker that is gone.
+func (e *Engine) drop(p *proc) {
+	p.stop()
+	e.mu.Lock()
+	if e.proc == p {
+		e.proc = nil
+	}
+	e.mu.Unlock()
+	e.forget()
+}
+
+// worker returns the running worker, starting one if needed.
+func (e *Engine) worker() (*proc, error) {
+	e.mu.Lock()
+	p := e.proc
+	e.mu.Unlock()
+	if p != nil && !p.isExited() {
+		return p, nil
+	}
+	if p != nil {
+		e.drop(p)
+	}
+	p, err := start(e.opt, e.emit, handler{e})
+	if err != nil {
+		return nil, fmt.Errorf("live engine: %w", err)
+	}
+	e.mu.Lock()
+	e.proc = p
+	e.mu.Unlock()
+	go e.watch(p)
+	return p, nil
+}
+
+// watch reports a worker that ends between cells (a goroutine panicked or
+// called os.Exit): the cell that ran last shows it.
+func (e *Engine) watch(p *proc) {
+	<-p.exited
+	e.mu.Lock()
+	mine := e.proc == p && e.running == nil
+	if mine {
+		e.proc = nil
+	}
+	out := e.out
+	e.mu.Unlock()
+	if !mine {
+		return // Execute, Reset or Close handle it
+	}
+	p.drain(500 * time.Millisecond)
+	e.forget()
+	p.stop()
+	if out != nil {
+		err := crashError(p.waitErr, p.tail.String(), nil)
+		for _, l := range err.Traceback {
+			out.Stream("stderr", l+"\n")
+		}
+	}
+}
+
+// emit routes output of the worker to the most recent cell.
+func (e *Engine) emit(name string, text []byte) {
+	e.mu.Lock()
+	out := e.out
+	e.mu.Unlock()
+	if out != nil {
+		out.Stream(name, string(text))
+	} else {
+		e.opt.Logger.Debug("live: output with no cell", "stream", name, "text", string(text))
+	}
+}
+
+// Interrupt stops the running live cell, if any, and reports whether one was
+// running. yaegi stops every goroutine of live cells with it. A cell that
+// does not stop within the grace period ends its worker.
+func (e *Engine) Interrupt() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.running == nil {
+		return false
+	}
+	select {
+	case e.running <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// Reset ends the session (%live reset): variables, functions, types and
+// goroutines are gone; the next live cell starts a new worker.
+func (e *Engine) Reset() error {
+	e.execMu.Lock()
+	defer e.execMu.Unlock()
+	e.mu.Lock()
+	p := e.proc
+	e.mu.Unlock()
+	if p != nil {
+		e.drop(p)
+	}
+	e.forget()
+	return nil
+}
+
+// Close ends the worker and everything it started; the engine runs no more
+// cells.
+func (e *Engine) Close() error {
+	err := e.Reset()
+	e.execMu.Lock()
+	e.closed = true
+	e.execMu.Unlock()
+	return err
+}
+
+// handler passes the worker's displays to the most recent cell.
+type handler struct{ e *Engine }
+
+func (h handler) Display(d display.Data) {
+	h.e.mu.Lock()
+	out := h.e.out
+	h.e.mu.Unlock()
+	if out != nil {
+		out.Display(d)
+	}
+}
+
+// Input answers gonbui.RequestInput: the line goes to the worker's stdin.
+func (h handler) Input(prompt string, password bool) {
+	h.e.mu.Lock()
+	out, p := h.e.out, h.e.proc
+	h.e.mu.Unlock()
+	if out == nil || p == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {})
+	defer stop()
+	go func() {
+		select {
+		case <-p.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	line, err := out.Input(ctx, prompt, password)
+	if err != nil {
+		return
+	}
+	go p.stdin.Write([]byte(line + "\n"))
+}

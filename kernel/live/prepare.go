@@ -1,0 +1,238 @@
+package live
+
+import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/compiled"
+)
+
+// Prefixes of the files handed to go/parser. The interpreter adds the same
+// kind of text on the first line, so line numbers stay cell lines.
+const (
+	declPrefix = "package main;"
+	bodyPrefix = "package main;func _(){"
+	bodySuffix = "\n}"
+)
+
+// knowledge is what preparing a cell needs to know about the session.
+type knowledge struct {
+	// packages maps a package name to the import path conclab adds when a
+	// cell uses the name without importing it.
+	packages map[string]string
+	// paths are the import paths the worker has symbols for.
+	paths map[string]bool
+	// live maps the session's top-level names to what they are: "func",
+	// "type", or a reflect.Kind name for variables and constants ("int",
+	// "chan", "func", ...).
+	live map[string]string
+}
+
+// prepare parses a live cell, rejects what the interpreter cannot run, and
+// returns the plan the worker evaluates. A problem of the cell comes back as
+// a *compiled.Error.
+func prepare(code string, k *knowledge) (*plan, error) {
+	c, err := cell.Parse(code)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	if err := noDirectives(c); err != nil {
+		return nil, err
+	}
+	p := &plan{}
+	var decls []cell.Decl
+	explicit := map[string]string{} // names bound by the cell's own imports -> paths
+	for _, d := range c.Decls {
+		if d.Kind != token.IMPORT {
+			decls = append(decls, d)
+			continue
+		}
+		ref, err := importOf(d)
+		if err != nil {
+			return nil, err
+		}
+		if !k.paths[ref.Path] {
+			return nil, unsupported(d.Line, "package "+strconv.Quote(ref.Path)+" is not available in live cells",
+				"Live cells can import the standard library (as of Go 1.22), demos, plots and gonbui.")
+		}
+		explicit[ref.Name] = ref.Path
+		p.Imports = append(p.Imports, ref)
+	}
+	if c.Main != nil {
+		decls = append(decls, *c.Main)
+		slices.SortStableFunc(decls, func(a, b cell.Decl) int { return a.Line - b.Line })
+	}
+	p.Decls = placeDecls(decls)
+	if c.HasBody {
+		p.Body = c.Body
+	}
+
+	fset := token.NewFileSet()
+	declFile, err := parser.ParseFile(fset, "decls", declPrefix+p.Decls, 0)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	bodyFile, err := parser.ParseFile(fset, "body", bodyPrefix+p.Body+bodySuffix, 0)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	body := bodyFile.Decls[0].(*ast.FuncDecl).Body
+
+	p.Defines = defines(declFile, body)
+	ck := newChecker(fset, k, p.Defines, explicit)
+	if err := ck.check(declFile, body); err != nil {
+		return nil, err
+	}
+	p.Decls = applyEdits(p.Decls, loopVarEdits(fset, declFile, p.Decls, len(declPrefix)))
+	p.Body = applyEdits(p.Body, loopVarEdits(fset, body, p.Body, len(bodyPrefix)))
+	p.Imports = append(p.Imports, ck.autoImports()...)
+	p.Show = showsValue(body)
+	return p, nil
+}
+
+// noDirectives rejects magics and shell lines: a live cell is Go only.
+func noDirectives(c *cell.Cell) error {
+	switch {
+	case c.CellMagic != nil:
+		return unsupported(c.CellMagic.Line, "the cell magic %%"+c.CellMagic.Name+" cannot follow %live", "")
+	case len(c.Magics) > 0:
+		return unsupported(c.Magics[0].Line, "the magic %"+c.Magics[0].Name+" is not run in live cells", "")
+	case len(c.Shell) > 0:
+		return unsupported(c.Shell[0].Line, "shell lines (!"+c.Shell[0].Command+") are not run in live cells", "")
+	}
+	return nil
+}
+
+// importOf reads an import declaration of the cell.
+func importOf(d cell.Decl) (importRef, error) {
+	if len(d.Keys) == 0 {
+		return importRef{}, unsupported(d.Line, "an import without a path", "")
+	}
+	key := d.Keys[0]
+	name, path, renamed := strings.Cut(key, " ")
+	if !renamed {
+		name, path = lastElem(key), key
+	}
+	if path == "C" || name == "." || name == "_" {
+		what := map[bool]string{true: "cgo (import \"C\")", false: "a " + name + " import"}[path == "C"]
+		return importRef{}, unsupported(d.Line, what+" is not supported in live cells", "")
+	}
+	return importRef{Name: name, Path: path, Line: d.Line}, nil
+}
+
+// placeDecls writes the declarations at their cell lines and columns, with
+// blank lines between them.
+func placeDecls(decls []cell.Decl) string {
+	var b strings.Builder
+	line := 1
+	for _, d := range decls {
+		for ; line < d.Line; line++ {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.Repeat(" ", max(d.Column-1, 0)))
+		b.WriteString(d.Src)
+		line += strings.Count(d.Src, "\n")
+	}
+	return b.String()
+}
+
+// defines lists the top-level names of the cell: every declaration, and the
+// variables its top-level statements define (live cells run them in the
+// session's global scope).
+func defines(decls *ast.File, body *ast.BlockStmt) []definedName {
+	var out []definedName
+	add := func(id *ast.Ident, kind string) {
+		if id != nil && id.Name != "_" {
+			out = append(out, definedName{id.Name, kind})
+		}
+	}
+	for _, d := range decls.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				add(d.Name, "func")
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					add(s.Name, "type")
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						add(n, strings.ToLower(d.Tok.String()))
+					}
+				}
+			}
+		}
+	}
+	for _, st := range body.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					add(id, "var")
+				}
+			}
+		}
+	}
+	return out
+}
+
+// showsValue reports whether the body ends with an expression to show: one
+// Go would reject as a statement. Calls and receives run as written.
+func showsValue(body *ast.BlockStmt) bool {
+	if len(body.List) == 0 {
+		return false
+	}
+	es, ok := body.List[len(body.List)-1].(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	switch x := ast.Unparen(es.X).(type) {
+	case *ast.CallExpr:
+		id, ok := ast.Unparen(x.Fun).(*ast.Ident)
+		return ok && valueBuiltins[id.Name]
+	case *ast.UnaryExpr:
+		return x.Op != token.ARROW
+	}
+	return true
+}
+
+// valueBuiltins are the builtins whose call is not a valid statement.
+var valueBuiltins = map[string]bool{
+	"append": true, "cap": true, "complex": true, "imag": true, "len": true,
+	"make": true, "new": true, "real": true,
+}
+
+// syntaxError turns a parse failure into the error the user sees.
+func syntaxError(err error) error {
+	var ce *cell.Error
+	if errors.As(err, &ce) {
+		return &compiled.Error{Name: "SyntaxError", Value: firstLine(ce.Error()), Traceback: strings.Split(ce.Error(), "\n")}
+	}
+	return &compiled.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: []string{err.Error()}}
+}
+
+// unsupported is the answer to a construct live cells cannot run.
+func unsupported(line int, what, hint string) error {
+	msg := what
+	if line > 0 {
+		msg = "line " + strconv.Itoa(line) + ": " + what
+	}
+	tb := []string{msg}
+	if hint != "" {
+		tb = append(tb, hint)
+	}
+	tb = append(tb, "Run the cell without %live to use the compiled engine, which supports all of Go 1.26.")
+	return &compiled.Error{Name: "NotInLive", Value: msg, Traceback: tb}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

@@ -1,0 +1,293 @@
+package live
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+
+	"github.com/conclab/conclab/kernel/live/symbols"
+)
+
+// stuckGrace is how long the worker waits for an interrupted cell to stop
+// before it tells the Engine the cell is stuck.
+const stuckGrace = 500 * time.Millisecond
+
+// WorkerMain runs the live worker, the interpreter of one live session, and
+// returns the process exit code. The conclab binary calls it for its hidden
+// live-worker subcommand; only an Engine starts that (it refuses to run
+// otherwise).
+func WorkerMain() int {
+	if os.Getenv(workerEnv) != "1" {
+		fmt.Fprintln(os.Stderr, "conclab: live-worker is started by the kernel for %live cells, not by hand")
+		return 2
+	}
+	mark := os.Getenv(markEnv)
+	os.Unsetenv(workerEnv)
+	os.Unsetenv(markEnv)
+	// A panic that ends the worker shows its message, not pages of the
+	// interpreter's own frames.
+	debug.SetTraceback("none")
+
+	w, err := newWorker(mark)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "conclab live worker:", err)
+		return 1
+	}
+	return w.serve()
+}
+
+// worker is the interpreter side of a live session.
+type worker struct {
+	requests *bufio.Reader
+	replies  *os.File
+	marks    []*os.File // private copies of stdout and stderr, for markers
+	mark     []byte
+
+	in       *interp.Interpreter
+	imported map[string]string // package name -> path, in the session
+	lastLive map[string]string
+	gs       *goroutines
+
+	mu     sync.Mutex
+	cancel context.CancelFunc // of the running cell
+}
+
+func newWorker(mark string) (*worker, error) {
+	if mark == "" {
+		return nil, errors.New("no stream marker in the environment")
+	}
+	w := &worker{
+		requests: bufio.NewReaderSize(os.NewFile(requestFD, "conclab-requests"), 64<<10),
+		replies:  os.NewFile(replyFD, "conclab-replies"),
+		mark:     markBytes(mark),
+		imported: map[string]string{},
+	}
+	for _, fd := range []int{1, 2} {
+		// A cell may close os.Stdout; the markers still need a way out.
+		nfd, err := syscall.Dup(fd)
+		if err != nil {
+			return nil, fmt.Errorf("dup stream %d: %w", fd, err)
+		}
+		syscall.CloseOnExec(nfd)
+		w.marks = append(w.marks, os.NewFile(uintptr(nfd), "conclab-mark"))
+	}
+	syscall.CloseOnExec(requestFD)
+	syscall.CloseOnExec(replyFD)
+	in, err := newInterpreter()
+	if err != nil {
+		return nil, err
+	}
+	w.in = in
+	return w, nil
+}
+
+// newInterpreter makes the session's interpreter with the standard library,
+// the unrestricted symbols (os.Exit really exits, os/exec works) and the
+// project's packages.
+func newInterpreter() (*interp.Interpreter, error) {
+	in := interp.New(interp.Options{
+		Stdin:        os.Stdin,
+		Stdout:       os.Stdout,
+		Stderr:       os.Stderr,
+		Unrestricted: true,
+		Env:          os.Environ(),
+	})
+	for _, s := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.Symbols} {
+		if err := in.Use(s); err != nil {
+			return nil, fmt.Errorf("load symbols: %w", err)
+		}
+	}
+	return in, nil
+}
+
+// serve answers requests until the Engine closes its end.
+func (w *worker) serve() int {
+	execs := make(chan *request, 1)
+	go w.read(execs)
+	w.gs = newGoroutines() // after the worker's own goroutines started
+	if err := writeFrame(w.replies, reply{ID: 0}); err != nil {
+		return 1
+	}
+	for req := range execs {
+		rep := w.exec(req)
+		w.writeMarks()
+		if err := writeFrame(w.replies, rep); err != nil {
+			return 1
+		}
+	}
+	return 0
+}
+
+// read passes exec requests to serve and handles interrupts at once. The
+// end of the requests ends the worker, whatever is running: the Engine is
+// gone.
+func (w *worker) read(execs chan<- *request) {
+	for {
+		line, err := readFrame(w.requests, maxFrame)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				fmt.Fprintln(os.Stderr, "conclab live worker:", err)
+			}
+			os.Exit(0)
+		}
+		req, err := decodeRequest(line)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "conclab live worker:", err)
+			continue
+		}
+		if req.Op == opInterrupt {
+			w.interrupt()
+			continue
+		}
+		execs <- req
+	}
+}
+
+func (w *worker) interrupt() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cancel != nil {
+		w.cancel()
+	}
+}
+
+// writeMarks ends the cell on both streams.
+func (w *worker) writeMarks() {
+	for _, f := range w.marks {
+		f.Write(w.mark)
+	}
+}
+
+// exec runs one plan.
+func (w *worker) exec(req *request) *reply {
+	ctx, cancel := context.WithCancel(context.Background())
+	w.mu.Lock()
+	w.cancel = cancel
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		w.cancel = nil
+		w.mu.Unlock()
+		cancel()
+	}()
+
+	rep := &reply{ID: req.ID}
+	rep.Error, rep.Stuck = w.run(ctx, req.Plan, rep)
+	rep.Goroutines = w.gs.count()
+	if live := w.live(); !sameKinds(live, w.lastLive) {
+		rep.Live, w.lastLive = live, live
+	}
+	return rep
+}
+
+// run evaluates the plan's parts in order and stops at the first failure.
+func (w *worker) run(ctx context.Context, p *plan, rep *reply) (*cellError, bool) {
+	for _, imp := range p.Imports {
+		if have, ok := w.imported[imp.Name]; ok && (imp.Auto || have == imp.Path) {
+			continue
+		}
+		if _, err, stuck := w.eval(ctx, imp.source(), imp.Line); err != nil || stuck {
+			return err, stuck
+		}
+		w.imported[imp.Name] = imp.Path
+		if rep.Imported == nil {
+			rep.Imported = map[string]string{}
+		}
+		rep.Imported[imp.Name] = imp.Path
+	}
+	if strings.TrimSpace(p.Decls) != "" {
+		if _, err, stuck := w.eval(ctx, p.Decls, 0); err != nil || stuck {
+			return err, stuck
+		}
+	}
+	if strings.TrimSpace(p.Body) == "" {
+		return nil, false
+	}
+	v, err, stuck := w.eval(ctx, p.Body, 0)
+	if err != nil || stuck {
+		return err, stuck
+	}
+	if p.Show {
+		rep.Result, rep.HasResult = showValue(v)
+	}
+	return nil, false
+}
+
+// eval compiles and runs src. line, when not 0, is the cell line of a
+// one-line src (an import). stuck reports an interrupted run that did not
+// stop.
+func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Value, cerr *cellError, stuck bool) {
+	prog, cerr := w.compile(src, line)
+	if cerr != nil {
+		return v, cerr, false
+	}
+	v, err := w.in.ExecuteWithContext(ctx, prog)
+	if ctx.Err() != nil {
+		return v, &cellError{Name: "Interrupted", Value: "the cell was interrupted"}, !w.gs.evalEnded(stuckGrace)
+	}
+	if err != nil {
+		return v, runError(err), false
+	}
+	return v, nil, false
+}
+
+// compile compiles src, turning the interpreter's own panics into errors.
+func (w *worker) compile(src string, line int) (prog *interp.Program, cerr *cellError) {
+	defer func() {
+		if r := recover(); r != nil {
+			cerr = &cellError{Name: "InterpreterError",
+				Value: fmt.Sprintf("the live interpreter failed on this cell: %v", r),
+				Traceback: []string{
+					fmt.Sprintf("the live interpreter failed on this cell: %v", r),
+					"The cell probably uses a construct yaegi does not support.",
+					"Run the cell without %live to use the compiled engine, which supports all of Go 1.26.",
+				}}
+		}
+	}()
+	prog, err := w.in.Compile(src)
+	if err != nil {
+		return nil, compileError(err, line)
+	}
+	return prog, nil
+}
+
+// live lists the session's variables and constants with their kinds.
+func (w *worker) live() map[string]string {
+	out := map[string]string{}
+	for name, v := range w.in.Globals() {
+		if name == "_" {
+			continue
+		}
+		kind := "invalid"
+		if v.IsValid() {
+			kind = v.Kind().String()
+		}
+		out[name] = kind
+	}
+	return out
+}
+
+func sameKinds(a, b map[string]string) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	for k, v := range a {
+		if bv, ok := b[k]; !ok || bv != v {
+			return false
+		}
+	}
+	return true
+}
