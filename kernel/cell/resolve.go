@@ -25,7 +25,11 @@ import (
 func DefaultPackages() map[string]string {
 	return map[string]string{
 		"demos":    "github.com/conclab/conclab/demos",
+		"workload": "github.com/conclab/conclab/demos/workload",
+		"hazard":   "github.com/conclab/conclab/demos/hazard",
+		"ipc":      "github.com/conclab/conclab/demos/ipc",
 		"plots":    "github.com/conclab/conclab/plots",
+		"errgroup": "golang.org/x/sync/errgroup",
 		"gonbui":   "github.com/janpfeifer/gonb/gonbui",
 		"plot":     "gonum.org/v1/plot",
 		"plotter":  "gonum.org/v1/plot/plotter",

@@ -2,20 +2,15 @@ package complete
 
 import (
 	"context"
+
+	"github.com/conclab/conclab/kernel/cell"
 	"strings"
 	"time"
 )
 
 // projectPackages are the non-standard packages a cell may use by name
-// without importing them: the kernel adds their imports.
-var projectPackages = map[string]string{
-	"demos":   "github.com/conclab/conclab/demos",
-	"plots":   "github.com/conclab/conclab/plots",
-	"gonbui":  "github.com/janpfeifer/gonb/gonbui",
-	"plot":    "gonum.org/v1/plot",
-	"plotter": "gonum.org/v1/plot/plotter",
-	"vg":      "gonum.org/v1/plot/vg",
-}
+// without importing them: the same table the kernel adds imports from.
+var projectPackages = cell.DefaultPackages()
 
 // preferredStd settles standard-library names that several packages share,
 // in favour of the package that cells mean most often.

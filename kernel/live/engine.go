@@ -54,7 +54,7 @@ type Engine struct {
 
 	mu       sync.Mutex
 	proc     *proc
-	out      Output       // where output goes: the most recently executed cell
+	out      Output        // where output goes: the most recently executed cell
 	running  chan struct{} // a cell runs: Interrupt sends here
 	know     *knowledge
 	imported map[string]string // packages the session imported

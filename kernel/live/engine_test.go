@@ -328,3 +328,24 @@ func TestClose(t *testing.T) {
 		t.Error("Execute after Close succeeded")
 	}
 }
+
+func TestLoopVariablePerIteration(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, `var fs []func() int
+for i := 0; i < 3; i++ {
+	fs = append(fs, func() int { return i })
+}
+var ps []*string
+for _, s := range []string{"a", "b", "c"} {
+	ps = append(ps, &s)
+}
+for _, f := range fs {
+	fmt.Print(f())
+}
+for _, p := range ps {
+	fmt.Print(*p)
+}`)
+	if got := out.Stdout(); got != "012abc" {
+		t.Errorf("stdout = %q, want %q (Go 1.22 loop variables)", got, "012abc")
+	}
+}

@@ -17,15 +17,22 @@ type goroutines struct {
 	baseline map[int64]bool
 	buf      []byte
 	quiet    int // runtime.NumGoroutine when the last count found none
+	// gonbui is set once gonbui's reader runs: a cell opened the display
+	// pipes, so displays need a sync at the end of each cell.
+	gonbui bool
 }
 
 // daemons are functions of library goroutines that live as long as the
 // process once started; they are not leaks of a cell.
 var daemons = [][]byte{
-	[]byte("gonbui.pollReaderPipe"),
+	gonbuiReader,
 	[]byte("os/signal.loop"),
 	[]byte("os/signal.signal_recv"),
 }
+
+// gonbuiReader is the function of gonbui's goroutine reading the kernel's
+// answers; it runs once a program opened the display pipes.
+var gonbuiReader = []byte("gonbui.pollReaderPipe")
 
 // evalCreator is the function that starts the goroutine running a cell.
 var evalCreator = []byte("created by github.com/traefik/yaegi/interp.(*Interpreter).ExecuteWithContext")
@@ -93,6 +100,9 @@ func (g *goroutines) count() int {
 	n := 0
 	for _, st := range g.dump() {
 		// The goroutine that ran the cell may still be on its way out.
+		if bytes.Contains(st.text, gonbuiReader) {
+			g.gonbui = true
+		}
 		if !g.baseline[st.id] && !isDaemon(st.text) && !bytes.Contains(st.text, evalCreator) {
 			n++
 		}

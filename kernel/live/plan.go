@@ -11,16 +11,23 @@ type plan struct {
 	// Imports are the cell's own imports followed by the packages it uses
 	// without importing them; the worker skips what the session has already.
 	Imports []importRef `json:"imports,omitempty"`
-	// Decls are the cell's declarations other than imports, as one chunk.
-	Decls string `json:"decls,omitempty"`
-	// Body holds the cell's statements, declarations blanked out.
-	Body string `json:"body,omitempty"`
-	// Show reports whether the body ends with an expression whose value the
-	// cell shows (x, len(s), 6*7).
+	// Segments are the rest of the cell in cell order: runs of declarations
+	// and runs of statements. Statements of a live cell run in the session's
+	// global scope, so a func declared after "n := 0" may use n.
+	Segments []segment `json:"segments,omitempty"`
+	// Show reports whether the last segment ends with an expression whose
+	// value the cell shows (x, len(s), 6*7).
 	Show bool `json:"show,omitempty"`
 	// Defines are the names the cell declares at top level (functions, types,
 	// variables, constants), for completion and the next cells' checks.
 	Defines []definedName `json:"-"`
+}
+
+// segment is a chunk of a cell for the interpreter: the cell's text with
+// every line outside the chunk emptied, so positions are cell lines.
+type segment struct {
+	Decls bool   `json:"decls,omitempty"` // declarations; statements otherwise
+	Src   string `json:"src"`
 }
 
 // importRef is one import of a plan.

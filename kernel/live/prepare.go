@@ -68,17 +68,18 @@ func prepare(code string, k *knowledge) (*plan, error) {
 		decls = append(decls, *c.Main)
 		slices.SortStableFunc(decls, func(a, b cell.Decl) int { return a.Line - b.Line })
 	}
-	p.Decls = placeDecls(decls)
+	declText := placeDecls(decls)
+	bodyText := ""
 	if c.HasBody {
-		p.Body = c.Body
+		bodyText = c.Body
 	}
 
 	fset := token.NewFileSet()
-	declFile, err := parser.ParseFile(fset, "decls", declPrefix+p.Decls, 0)
+	declFile, err := parser.ParseFile(fset, "decls", declPrefix+declText, 0)
 	if err != nil {
 		return nil, syntaxError(err)
 	}
-	bodyFile, err := parser.ParseFile(fset, "body", bodyPrefix+p.Body+bodySuffix, 0)
+	bodyFile, err := parser.ParseFile(fset, "body", bodyPrefix+bodyText+bodySuffix, 0)
 	if err != nil {
 		return nil, syntaxError(err)
 	}
@@ -89,11 +90,106 @@ func prepare(code string, k *knowledge) (*plan, error) {
 	if err := ck.check(declFile, body); err != nil {
 		return nil, err
 	}
-	p.Decls = applyEdits(p.Decls, loopVarEdits(fset, declFile, p.Decls, len(declPrefix)))
-	p.Body = applyEdits(p.Body, loopVarEdits(fset, body, p.Body, len(bodyPrefix)))
+	declText = applyEdits(declText, loopVarEdits(fset, declFile, declText, len(declPrefix)))
+	bodyText = applyEdits(bodyText, loopVarEdits(fset, body, bodyText, len(bodyPrefix)))
+	p.Segments = segments(order(fset, decls, body), declText, bodyText)
 	p.Imports = append(p.Imports, ck.autoImports()...)
-	p.Show = showsValue(body)
+	if n := len(p.Segments); n > 0 && !p.Segments[n-1].Decls {
+		p.Show = showsValue(body)
+	}
 	return p, nil
+}
+
+// part is a declaration or a statement of a cell, by cell lines.
+type part struct {
+	decl        bool
+	first, last int // cell lines
+	col         int
+}
+
+// order lists the cell's declarations and top-level statements in cell
+// order.
+func order(fset *token.FileSet, decls []cell.Decl, body *ast.BlockStmt) []part {
+	var parts []part
+	for _, d := range decls {
+		parts = append(parts, part{decl: true, first: d.Line, last: d.Line + strings.Count(d.Src, "\n"), col: d.Column})
+	}
+	for _, st := range body.List {
+		from, to := fset.Position(st.Pos()), fset.Position(st.End())
+		col := from.Column
+		if from.Line == 1 {
+			col -= len(bodyPrefix)
+		}
+		parts = append(parts, part{first: from.Line, last: to.Line, col: col})
+	}
+	slices.SortStableFunc(parts, func(a, b part) int {
+		if a.first != b.first {
+			return a.first - b.first
+		}
+		return a.col - b.col
+	})
+	return parts
+}
+
+// segments groups consecutive parts of one kind into chunks. Where groups of
+// one kind would share a line (declarations and statements mixed on one
+// line), it falls back to all declarations, then all statements.
+func segments(parts []part, declText, bodyText string) []segment {
+	type group struct {
+		decl        bool
+		first, last int
+	}
+	var groups []group
+	for _, p := range parts {
+		if n := len(groups); n > 0 && groups[n-1].decl == p.decl {
+			groups[n-1].last = max(groups[n-1].last, p.last)
+			continue
+		}
+		groups = append(groups, group{p.decl, p.first, p.last})
+	}
+	lastLine := map[bool]int{}
+	for _, g := range groups {
+		if prev, ok := lastLine[g.decl]; ok && g.first <= prev {
+			return wholeSegments(declText, bodyText)
+		}
+		lastLine[g.decl] = g.last
+	}
+	var out []segment
+	for _, g := range groups {
+		text := bodyText
+		if g.decl {
+			text = declText
+		}
+		out = append(out, segment{Decls: g.decl, Src: keepLines(text, g.first, g.last)})
+	}
+	return out
+}
+
+// wholeSegments is every declaration, then every statement.
+func wholeSegments(declText, bodyText string) []segment {
+	var out []segment
+	if strings.TrimSpace(declText) != "" {
+		out = append(out, segment{Decls: true, Src: declText})
+	}
+	if strings.TrimSpace(bodyText) != "" {
+		out = append(out, segment{Src: bodyText})
+	}
+	return out
+}
+
+// keepLines empties every line of text outside [first, last] (1-based), and
+// drops the lines after last.
+func keepLines(text string, first, last int) string {
+	lines := strings.Split(text, "\n")
+	if last < len(lines) {
+		lines = lines[:last]
+	}
+	for i := range lines {
+		if i+1 < first {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // noDirectives rejects magics and shell lines: a live cell is Go only.

@@ -94,7 +94,11 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 	cmd.Dir = opt.Dir
 	cmd.Env = append(os.Environ(), opt.Env...)
 	cmd.Env = append(cmd.Env, p.disp.Env()...)
-	cmd.Env = append(cmd.Env, workerEnv+"=1", markEnv+"="+mark)
+	traceback, ok := os.LookupEnv("GOTRACEBACK")
+	if !ok {
+		traceback = "-"
+	}
+	cmd.Env = append(cmd.Env, workerEnv+"=1", markEnv+"="+mark, tracebackEnv+"="+traceback, "GOTRACEBACK=none")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
 	cmd.ExtraFiles = []*os.File{reqR, repW} // fds 3 and 4
 	cmd.SysProcAttr = procgroup.Attr()

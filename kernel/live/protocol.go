@@ -18,6 +18,10 @@ const (
 const (
 	workerEnv = "CONCLAB_LIVE_WORKER" // "1": started by an Engine
 	markEnv   = "CONCLAB_LIVE_MARK"   // the end-of-cell marker for the streams
+	// tracebackEnv carries the user's GOTRACEBACK ("-" when unset): the
+	// worker runs with none, so that a crash shows its message rather than
+	// pages of interpreter frames, and restores the user's for what it starts.
+	tracebackEnv = "CONCLAB_LIVE_GOTRACEBACK"
 )
 
 // maxFrame bounds one line of the protocol: a reply carries a cell's value

@@ -8,12 +8,11 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"runtime/debug"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 	"github.com/traefik/yaegi/stdlib/unrestricted"
@@ -37,9 +36,14 @@ func WorkerMain() int {
 	mark := os.Getenv(markEnv)
 	os.Unsetenv(workerEnv)
 	os.Unsetenv(markEnv)
-	// A panic that ends the worker shows its message, not pages of the
-	// interpreter's own frames.
-	debug.SetTraceback("none")
+	// The runtime read GOTRACEBACK=none at start; programs the cells start
+	// get the user's setting back.
+	if tb := os.Getenv(tracebackEnv); tb == "-" {
+		os.Unsetenv("GOTRACEBACK")
+	} else if tb != "" {
+		os.Setenv("GOTRACEBACK", tb)
+	}
+	os.Unsetenv(tracebackEnv)
 
 	w, err := newWorker(mark)
 	if err != nil {
@@ -101,7 +105,7 @@ func newInterpreter() (*interp.Interpreter, error) {
 	in := interp.New(interp.Options{
 		Stdin:        os.Stdin,
 		Stdout:       os.Stdout,
-		Stderr:       os.Stderr,
+		Stderr:       &panicLines{w: os.Stderr},
 		Unrestricted: true,
 		Env:          os.Environ(),
 	})
@@ -187,6 +191,9 @@ func (w *worker) exec(req *request) *reply {
 	rep := &reply{ID: req.ID}
 	rep.Error, rep.Stuck = w.run(ctx, req.Plan, rep)
 	rep.Goroutines = w.gs.count()
+	if w.gs.gonbui {
+		syncDisplays()
+	}
 	if live := w.live(); !sameKinds(live, w.lastLive) {
 		rep.Live, w.lastLive = live, live
 	}
@@ -208,20 +215,14 @@ func (w *worker) run(ctx context.Context, p *plan, rep *reply) (*cellError, bool
 		}
 		rep.Imported[imp.Name] = imp.Path
 	}
-	if strings.TrimSpace(p.Decls) != "" {
-		if _, err, stuck := w.eval(ctx, p.Decls, 0); err != nil || stuck {
+	for i, seg := range p.Segments {
+		v, err, stuck := w.eval(ctx, seg.Src, 0)
+		if err != nil || stuck {
 			return err, stuck
 		}
-	}
-	if strings.TrimSpace(p.Body) == "" {
-		return nil, false
-	}
-	v, err, stuck := w.eval(ctx, p.Body, 0)
-	if err != nil || stuck {
-		return err, stuck
-	}
-	if p.Show {
-		rep.Result, rep.HasResult = showValue(v)
+		if p.Show && i == len(p.Segments)-1 {
+			rep.Result, rep.HasResult = showValue(v)
+		}
 	}
 	return nil, false
 }
@@ -262,6 +263,21 @@ func (w *worker) compile(src string, line int) (prog *interp.Program, cerr *cell
 		return nil, compileError(err, line)
 	}
 	return prog, nil
+}
+
+// syncDisplays waits until the kernel has handled every display the cell
+// sent, so that they show before the cell ends. gonbui.Sync waits for the
+// kernel's answer; a broken display channel must not hang the worker.
+func syncDisplays() {
+	done := make(chan struct{})
+	go func() {
+		gonbui.Sync()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
 }
 
 // live lists the session's variables and constants with their kinds.

@@ -1,0 +1,110 @@
+package live
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/conclab/conclab/kernel/compiled"
+)
+
+// FuzzPrepare: whatever a cell holds, prepare returns a plan or a
+// *compiled.Error, never panics, and a plan keeps the cell's line count.
+func FuzzPrepare(f *testing.F) {
+	for _, s := range []string{
+		"x := 1\nx",
+		"for i := range 10 {}",
+		"func f() {}\nf()\ntype T int",
+		"for _, v := range xs { go func() { println(v) }() }",
+		"import \"fmt\"\nfmt.Println(min(1, 2))",
+		"%time\n!ls",
+		"x := `raw\nstring`",
+		"}{",
+	} {
+		f.Add(s)
+	}
+	k := testKnowledge(map[string]string{"xs": "slice"})
+	f.Fuzz(func(t *testing.T, code string) {
+		p, err := prepare(code, k)
+		if err != nil {
+			var ce *compiled.Error
+			if !errors.As(err, &ce) || ce.Name == "" || len(ce.Traceback) == 0 {
+				t.Fatalf("prepare(%q): error %v is not a user-facing *compiled.Error", code, err)
+			}
+			return
+		}
+		// Parse reads CRLF and a lone CR as line ends.
+		lines := strings.Count(strings.ReplaceAll(code, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(code, "\r\n", ""), "\r") + 1
+		for _, s := range p.Segments {
+			if n := strings.Count(s.Src, "\n") + 1; n > lines {
+				t.Fatalf("prepare(%q): segment %q has %d lines, the cell %d", code, s.Src, n, lines)
+			}
+		}
+	})
+}
+
+// FuzzDecodeReply: bytes on the reply pipe come from a process that runs user
+// code; decoding never panics and accepts only well-formed replies.
+func FuzzDecodeReply(f *testing.F) {
+	for _, s := range []string{
+		`{"id":0,"goroutines":0}`,
+		`{"id":3,"error":{"name":"panic","value":"boom","traceback":["panic: boom"]},"goroutines":2}`,
+		`{"id":4,"result":"42","has_result":true,"live":{"x":"int"},"imported":{"fmt":"fmt"}}`,
+		`{"id":-1}`,
+		`{"id":1,"error":{}}`,
+		`not json`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		r, err := decodeReply(line)
+		if err != nil {
+			return
+		}
+		if r.ID < 0 || (r.Error != nil && r.Error.Name == "") {
+			t.Fatalf("decodeReply(%q) accepted %+v", line, r)
+		}
+		// A frame reader hands the same line back.
+		var buf bytes.Buffer
+		buf.Write(line)
+		buf.WriteByte('\n')
+		if bytes.IndexByte(line, '\n') < 0 {
+			got, err := readFrame(bufio.NewReaderSize(&buf, 16), maxFrame)
+			if err != nil || !bytes.Equal(got, line) {
+				t.Fatalf("readFrame = %q, %v; want %q", got, err, line)
+			}
+		}
+	})
+}
+
+// FuzzMarkSplitter: however the stream is cut into reads, the text that comes
+// out is the stream without its markers, and every marker is seen.
+func FuzzMarkSplitter(f *testing.F) {
+	mark := markBytes("0123abcd")
+	f.Add([]byte("hello\n"), uint8(3))
+	f.Add(append(append([]byte("before"), mark...), "after"...), uint8(1))
+	f.Add(append(append([]byte("é"), mark[:4]...), "\x00"...), uint8(2))
+	f.Add(append(append([]byte{}, mark...), mark...), uint8(5))
+	f.Fuzz(func(t *testing.T, stream []byte, cut uint8) {
+		step := int(cut%32) + 1
+		sp := &markSplitter{mark: mark}
+		var got []byte
+		marks := 0
+		text := func(b []byte) {
+			if len(b) == 0 {
+				t.Fatal("empty text")
+			}
+			got = append(got, b...)
+		}
+		for i := 0; i < len(stream); i += step {
+			sp.feed(stream[i:min(i+step, len(stream))], text, func() { marks++ })
+		}
+		sp.flush(text)
+		want := bytes.ReplaceAll(stream, mark, nil)
+		if n := bytes.Count(stream, mark); marks != n || !bytes.Equal(got, want) {
+			t.Fatalf("stream %q in steps of %d: text %q with %d marks, want %q with %d", stream, step, got, marks, want, n)
+		}
+	})
+}
