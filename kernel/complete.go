@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/live"
 	"github.com/conclab/conclab/kernel/wire"
 )
 
@@ -23,10 +24,21 @@ func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch *wire
 		k.log.Debug("complete", "err", err)
 	}
 	matches := res.Matches
+	start, end := res.Start, res.End
+	if _, _, ok, _ := live.Strip(r.Code); ok {
+		// Live variables come first: they are what the reader made.
+		if names, ls, le := k.live.Complete(ctx, r.Code, r.CursorPos); len(names) > 0 {
+			if len(matches) == 0 {
+				start, end = ls, le
+			}
+			if ls == start && le == end {
+				matches = mergeUnique(names, matches)
+			}
+		}
+	}
 	if matches == nil {
 		matches = []string{}
 	}
-	start, end := res.Start, res.End
 	if len(matches) == 0 {
 		start, end = r.CursorPos, r.CursorPos
 	}
@@ -85,6 +97,21 @@ func (k *Kernel) handleIsComplete(_ context.Context, req *wire.Message, ch *wire
 		content["indent"] = indent
 	}
 	return k.reply(ch, req, "is_complete_reply", content)
+}
+
+// mergeUnique is a followed by the elements of b not in a.
+func mergeUnique(a, b []string) []string {
+	seen := make(map[string]bool, len(a))
+	out := append([]string(nil), a...)
+	for _, s := range a {
+		seen[s] = true
+	}
+	for _, s := range b {
+		if !seen[s] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func firstLine(s string) string {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/live"
 	"github.com/conclab/conclab/kernel/wire"
 )
 
@@ -104,6 +106,9 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
 // execute runs one cell's code: magics and shell lines in order, then the
 // Go program if the cell has one.
 func (k *Kernel) execute(ctx context.Context, code string, count int, out *output) error {
+	if body, reset, ok, bad := live.Strip(code); ok {
+		return k.executeLive(ctx, body, reset, bad, out)
+	}
 	c, err := cell.Parse(code)
 	if err != nil {
 		return &compiled.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
@@ -129,6 +134,24 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 		st.Args = args
 	}
 	return k.engine.Execute(ctx, c, count, st, out)
+}
+
+// executeLive runs a %live cell in the session's interpreter; "%live reset"
+// first forgets the interpreter's state.
+func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad string, out *output) error {
+	if bad != "" {
+		return errorf("UsageError", "%s", bad)
+	}
+	if reset {
+		if err := k.live.Reset(); err != nil {
+			return err
+		}
+		if strings.TrimSpace(body) == "" {
+			out.Stream("stdout", "live session reset: variables are gone\n")
+			return nil
+		}
+	}
+	return k.live.Execute(ctx, body, out)
 }
 
 // abortQueued answers every execute_request already queued with status

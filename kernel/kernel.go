@@ -17,6 +17,7 @@ import (
 
 	"github.com/conclab/conclab/kernel/compiled"
 	"github.com/conclab/conclab/kernel/complete"
+	"github.com/conclab/conclab/kernel/live"
 	"github.com/conclab/conclab/kernel/wire"
 	"github.com/conclab/conclab/kernel/workspace"
 )
@@ -37,6 +38,7 @@ type Kernel struct {
 
 	ws       *workspace.Workspace
 	engine   *compiled.Engine
+	live     *live.Engine // %live cells: an interpreter whose state survives cells
 	complete *complete.Completer
 	history  *history
 	magics   map[string]magic
@@ -112,6 +114,7 @@ func Run(ctx context.Context, cfg Config) error {
 		ws:         ws,
 		engine:     engine,
 		complete:   complete.New(ws.Dir, os.Environ()),
+		live:       live.New(live.Options{Logger: log}),
 		history:    newHistory(),
 		magics:     magicTable(),
 		executions: make(chan *wire.Message, 4096),
@@ -161,6 +164,9 @@ func (k *Kernel) serve(ctx context.Context) error {
 	k.interrupt()
 	k.sockets.Close()
 	wg.Wait()
+	if err := k.live.Close(); err != nil {
+		k.log.Warn("stop live worker", "err", err)
+	}
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
@@ -192,6 +198,7 @@ func (k *Kernel) interrupt() {
 	if cancel != nil {
 		cancel()
 	}
+	k.live.Interrupt()
 	k.engine.Interrupt()
 }
 

@@ -35,11 +35,24 @@ func BenchmarkTrivialCell(b *testing.B) {
 
 // BenchmarkPrepare measures the parse and checks of a typical cell.
 func BenchmarkPrepare(b *testing.B) {
-	k := &knowledge{packages: defaultPackages(), paths: knownPaths(), live: map[string]string{}}
+	k := testKnowledge(nil)
 	code := "var wg sync.WaitGroup\nfor i := 0; i < 4; i++ {\n\twg.Add(1)\n\tgo func() { defer wg.Done(); fmt.Println(i) }()\n}\nwg.Wait()"
 	for b.Loop() {
 		if _, err := prepare(code, k); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkWorkerStart measures starting a worker and running a first cell:
+// the latency of the first live cell of a session, and of one after a crash.
+func BenchmarkWorkerStart(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		e := New(Options{Binary: workerBinary, TempDir: b.TempDir()})
+		if err := e.Execute(ctx, "x := 1", discard{}); err != nil {
+			b.Fatal(err)
+		}
+		e.Close()
 	}
 }

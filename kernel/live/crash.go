@@ -3,6 +3,7 @@ package live
 import (
 	"errors"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -44,6 +45,10 @@ func (t *tailBuffer) String() string {
 	return string(t.b)
 }
 
+// recovered matches the note the runtime adds to a panic that was recovered
+// and raised again, as yaegi does for every interpreted goroutine.
+var recovered = regexp.MustCompile(` \[recovered[^\]]*\]$`)
+
 // crashCause finds why a worker ended in what it last wrote on stderr and
 // in its exit status: the name and the one-line value of the error.
 func crashCause(waitErr error, stderr string) (name, value string) {
@@ -52,27 +57,30 @@ func crashCause(waitErr error, stderr string) (name, value string) {
 		l := strings.TrimSpace(lines[i])
 		switch {
 		case strings.HasPrefix(l, "panic: "):
-			return "panic", strings.TrimSuffix(strings.TrimPrefix(l, "panic: "), " [recovered]")
+			return "panic", recovered.ReplaceAllString(strings.TrimPrefix(l, "panic: "), "")
 		case strings.HasPrefix(l, "fatal error: "):
 			return "fatal error", strings.TrimPrefix(l, "fatal error: ")
 		}
 	}
-	return "WorkerExited", exitText(waitErr, "")
+	return "WorkerExited", exitStatus(waitErr)
 }
 
-// exitText describes how a process ended, with the end of its stderr when
-// that says more.
-func exitText(waitErr error, stderr string) string {
-	var text string
-	var ee *exec.ExitError
-	switch {
-	case waitErr == nil:
-		text = "the live worker exited with status 0 (os.Exit(0))"
-	case errors.As(waitErr, &ee) && ee.Exited():
-		text = "the live worker exited with " + ee.Error() + " (os.Exit or a fatal error)"
-	default:
-		text = "the live worker ended: " + waitErr.Error()
+// exitStatus says how a process ended: "exit status 3", "signal: killed".
+func exitStatus(waitErr error) string {
+	if waitErr == nil {
+		return "exit status 0"
 	}
+	var ee *exec.ExitError
+	if errors.As(waitErr, &ee) {
+		return ee.Error()
+	}
+	return waitErr.Error()
+}
+
+// exitText describes how a process ended, with the start of what it wrote
+// on stderr when there is any.
+func exitText(waitErr error, stderr string) string {
+	text := "the live worker ended (" + exitStatus(waitErr) + ")"
 	if s := strings.TrimSpace(stderr); s != "" {
 		text += ": " + firstLine(s)
 	}
@@ -82,9 +90,14 @@ func exitText(waitErr error, stderr string) string {
 // crashError is what a cell shows when the worker died under it.
 func crashError(waitErr error, stderr string, restartErr error) *compiled.Error {
 	name, value := crashCause(waitErr, stderr)
-	tb := []string{name + ": " + value}
-	if name != "WorkerExited" {
-		tb[0] = name + ": " + value + " (" + exitText(waitErr, "") + ")"
+	// The kernel shows "name: value" above the traceback.
+	var tb []string
+	switch name {
+	case "panic":
+		tb = []string{"A panic in a goroutine other than the cell's ends the live worker."}
+	case "fatal error":
+	default:
+		tb = []string{"The live worker exited with " + value + " (os.Exit, log.Fatal or a signal)."}
 	}
 	if restartErr != nil {
 		tb = append(tb, "the live session could not restart: "+restartErr.Error())

@@ -53,9 +53,11 @@ type Engine struct {
 	closed bool
 
 	mu       sync.Mutex
+	closing  bool // Close began: start no worker
 	proc     *proc
 	out      Output        // where output goes: the most recently executed cell
 	running  chan struct{} // a cell runs: Interrupt sends here
+	input    *inputPump    // answers stdin reads of the running cell
 	know     *knowledge
 	imported map[string]string // packages the session imported
 }
@@ -92,7 +94,7 @@ func New(opt Options) *Engine {
 func (e *Engine) forget() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.know = &knowledge{packages: defaultPackages(), paths: knownPaths(), live: map[string]string{}}
+	e.know = &knowledge{packages: defaultPackages(), paths: knownPaths(), live: map[string]string{}, types: map[string]string{}}
 	e.imported = map[string]string{}
 }
 
@@ -128,11 +130,19 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 	defer func() {
 		e.mu.Lock()
 		e.running = nil
+		e.input = nil
 		e.mu.Unlock()
 	}()
 
 	p.dropMarks()
 	p.tail.Reset()
+	cellCtx, endCell := context.WithCancel(context.Background())
+	defer endCell()
+	in := &inputPump{w: p.stdin, out: out, ctx: cellCtx, closed: &p.stdinClosed}
+	e.mu.Lock()
+	e.input = in
+	e.mu.Unlock()
+	go e.watchStdin(cellCtx, p, in)
 	if err := p.send(request{Op: opExec, ID: id, Plan: pl}); err != nil {
 		return e.lost(p, out, nil)
 	}
@@ -182,6 +192,11 @@ func (e *Engine) finish(p *proc, pl *plan, rep *reply, out Output) error {
 		return e.lost(p, out, &compiled.Error{Name: "Interrupted",
 			Value: "the cell could not be stopped (it is blocked where the interpreter cannot interrupt it)"})
 	}
+	if rep.Broken {
+		// A cell that leaves yaegi in a bad state can make later cells run
+		// old code again: a fresh interpreter is the only safe answer.
+		return e.lost(p, out, &compiled.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback})
+	}
 	e.learn(pl, rep)
 	if rep.Goroutines > 0 {
 		out.Stream("stderr", goroutineNote(rep.Goroutines))
@@ -221,7 +236,7 @@ func (e *Engine) lost(p *proc, out Output, why *compiled.Error) error {
 		if restartErr != nil {
 			note = "the live session could not restart: " + restartErr.Error()
 		}
-		why.Traceback = append([]string{why.Name + ": " + why.Value}, note)
+		why.Traceback = append(why.Traceback, note)
 		return why
 	}
 	return crashError(p.waitErr, stderr, restartErr)
@@ -229,12 +244,12 @@ func (e *Engine) lost(p *proc, out Output, why *compiled.Error) error {
 
 // drop forgets a worker that is gone.
 func (e *Engine) drop(p *proc) {
-	p.stop()
 	e.mu.Lock()
 	if e.proc == p {
-		e.proc = nil
+		e.proc = nil // first, so that watch knows the end is expected
 	}
 	e.mu.Unlock()
+	p.stop()
 	e.forget()
 }
 
@@ -248,6 +263,12 @@ func (e *Engine) worker() (*proc, error) {
 	}
 	if p != nil {
 		e.drop(p)
+	}
+	e.mu.Lock()
+	closing := e.closing
+	e.mu.Unlock()
+	if closing {
+		return nil, errors.New("live engine: closed")
 	}
 	p, err := start(e.opt, e.emit, handler{e})
 	if err != nil {
@@ -328,14 +349,26 @@ func (e *Engine) Reset() error {
 	return nil
 }
 
-// Close ends the worker and everything it started; the engine runs no more
-// cells.
+// Close ends the worker and everything it started, at once, even while a
+// cell runs (that Execute returns); the engine runs no more cells.
 func (e *Engine) Close() error {
-	err := e.Reset()
+	e.mu.Lock()
+	e.closing = true
+	p := e.proc
+	e.mu.Unlock()
+	if p != nil {
+		p.kill()
+	}
 	e.execMu.Lock()
+	defer e.execMu.Unlock()
 	e.closed = true
-	e.execMu.Unlock()
-	return err
+	e.mu.Lock()
+	p = e.proc
+	e.mu.Unlock()
+	if p != nil {
+		e.drop(p)
+	}
+	return nil
 }
 
 // handler passes the worker's displays to the most recent cell.
@@ -350,28 +383,13 @@ func (h handler) Display(d display.Data) {
 	}
 }
 
-// Input answers gonbui.RequestInput: the line goes to the worker's stdin.
+// Input answers gonbui.RequestInput while a cell runs: the line goes to the
+// worker's stdin.
 func (h handler) Input(prompt string, password bool) {
 	h.e.mu.Lock()
-	out, p := h.e.out, h.e.proc
+	in := h.e.input
 	h.e.mu.Unlock()
-	if out == nil || p == nil {
-		return
+	if in != nil {
+		in.ask(prompt, password)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stop := context.AfterFunc(ctx, func() {})
-	defer stop()
-	go func() {
-		select {
-		case <-p.exited:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	line, err := out.Input(ctx, prompt, password)
-	if err != nil {
-		return
-	}
-	go p.stdin.Write([]byte(line + "\n"))
 }

@@ -349,3 +349,116 @@ for _, p := range ps {
 		t.Errorf("stdout = %q, want %q (Go 1.22 loop variables)", got, "012abc")
 	}
 }
+
+func TestStdin(t *testing.T) {
+	e := newTestEngine(t)
+	out := &recorder{inputs: []string{"gopher"}}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := e.Execute(ctx, "var name string\nfmt.Scanln(&name)\nfmt.Println(\"hello\", name)", out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Stdout(); got != "hello gopher\n" {
+		t.Errorf("stdout = %q", got)
+	}
+	// A frontend without input: the read sees end of file, with a notice.
+	out = mustRun(t, e, "_, err := fmt.Scanln(&name)\nfmt.Println(err)")
+	if got := out.Stdout(); got != "EOF\n" && got != "unexpected newline\n" {
+		t.Errorf("stdout = %q, want EOF", got)
+	}
+	if !strings.Contains(out.Stderr(), "does not allow input") {
+		t.Errorf("stderr = %q, want the notice", out.Stderr())
+	}
+}
+
+func TestTypeRedefinition(t *testing.T) {
+	e := newTestEngine(t)
+	cell := "type point struct{ X, Y int }"
+	mustRun(t, e, cell)
+	mustRun(t, e, cell) // running a cell again is fine
+	_, ce := run(t, e, "type point struct {\n\tX, Y, Z int\n}")
+	if ce == nil || ce.Name != "NotInLive" || !strings.Contains(ce.Value, "type point") {
+		t.Errorf("changing a type: got %+v, want NotInLive", ce)
+	}
+}
+
+func TestDemosAndPlots(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, `rec, err := demos.ForEach(context.Background(), 2, 4, func(t *demos.T, job int) error {
+	t.SetResult(job * job)
+	return nil
+})
+if err != nil {
+	panic(err)
+}
+fmt.Println(len(rec.Tasks))
+if err := plots.Timeline(rec).Show(); err != nil {
+	panic(err)
+}`)
+	if got := out.Stdout(); got != "4\n" {
+		t.Errorf("stdout = %q, want 4 tasks", got)
+	}
+	shown := false
+	for _, d := range out.Displays() {
+		for mime := range d.Data {
+			shown = shown || strings.HasPrefix(mime, "image/")
+		}
+	}
+	if !shown {
+		t.Errorf("no image among the displays %d", len(out.Displays()))
+	}
+}
+
+func TestLanguageCoverage(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct{ code, stdout string }{
+		{"var v any = 3.5\nswitch x := v.(type) {\ncase int:\n\tfmt.Println(\"int\", x)\ncase float64:\n\tfmt.Println(\"float\", x)\n}", "float 3.5\n"},
+		{"ch := make(chan int, 1)\nselect {\ncase n := <-ch:\n\tfmt.Println(n)\ndefault:\n\tfmt.Println(\"empty\")\n}", "empty\n"},
+		{"outer:\nfor i := 0; i < 2; i++ {\n\tfor j := 0; j < 2; j++ {\n\t\tif j == 1 {\n\t\t\tcontinue outer\n\t\t}\n\t\tfmt.Print(i, j, \" \")\n\t}\n}\nfmt.Println()", "0 0 1 0 \n"},
+		{"func safe() (err error) {\n\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\terr = fmt.Errorf(\"recovered: %v\", r)\n\t\t}\n\t}()\n\tpanic(\"oops\")\n}\nfmt.Println(safe())", "recovered: oops\n"},
+		{"results := make(chan int)\nvar wg sync.WaitGroup\nfor w := 1; w <= 3; w++ {\n\twg.Add(1)\n\tgo func() { defer wg.Done(); results <- w * w }()\n}\ngo func() { wg.Wait(); close(results) }()\nsum := 0\nfor r := range results {\n\tsum += r\n}\nfmt.Println(sum)", "14\n"},
+		{"var c atomic.Int64\nvar wg2 sync.WaitGroup\nfor i := 0; i < 50; i++ {\n\twg2.Go(func() { c.Add(1) })\n}\nwg2.Wait()\nfmt.Println(c.Load())", "50\n"},
+		{"g, gctx := errgroup.WithContext(context.Background())\ng.Go(func() error { <-gctx.Done(); return nil })\ng.Go(func() error { return errors.New(\"fail\") })\nfmt.Println(g.Wait())", "fail\n"},
+		{"ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)\ndefer cancel()\n<-ctx.Done()\nfmt.Println(ctx.Err())", "context deadline exceeded\n"},
+	}
+	for _, tt := range tests {
+		if got := mustRun(t, e, tt.code).Stdout(); got != tt.stdout {
+			t.Errorf("%q: stdout = %q, want %q", tt.code, got, tt.stdout)
+		}
+	}
+}
+
+func TestInterpreterFailureRestarts(t *testing.T) {
+	e := newTestEngine(t)
+	// Ranging over a call's int result gets past the syntactic checks and
+	// makes yaegi itself panic.
+	mustRun(t, e, "func three() int { return 3 }")
+	_, ce := run(t, e, "for i := range three() {\n\tfmt.Println(i)\n}")
+	if ce == nil || ce.Name != interpreterError {
+		t.Fatalf("got %+v, want %s", ce, interpreterError)
+	}
+	if last := ce.Traceback[len(ce.Traceback)-1]; last != restartedNote {
+		t.Errorf("last traceback line = %q, want %q", last, restartedNote)
+	}
+	if got := mustRun(t, e, `fmt.Println("fresh")`).Stdout(); got != "fresh\n" {
+		t.Errorf("next cell: stdout = %q", got)
+	}
+}
+
+func TestCloseWhileRunning(t *testing.T) {
+	e := New(Options{Binary: workerBinary, TempDir: t.TempDir()})
+	mustRun(t, e, "n := 0")
+	done := make(chan error, 1)
+	go func() { done <- e.Execute(context.Background(), "for {\n\tn++\n}", &recorder{}) }()
+	eventually(t, "the cell to run", func() bool {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.running != nil
+	})
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err == nil {
+		t.Error("the running cell succeeded although the engine closed")
+	}
+}

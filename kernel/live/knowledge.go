@@ -72,7 +72,7 @@ func defaultPackages() map[string]string {
 func (e *Engine) snapshot() *knowledge {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live)}
+	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types)}
 	for name := range e.imported {
 		k.live[name] = "package" // an import binds the name: no auto-import over it
 	}
@@ -84,6 +84,7 @@ func (e *Engine) learn(pl *plan, rep *reply) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if rep.Error == nil {
+		maps.Copy(e.know.types, pl.Types)
 		for _, d := range pl.Defines {
 			if d.Kind == "func" || d.Kind == "type" {
 				e.know.live[d.Name] = d.Kind

@@ -21,6 +21,8 @@ type plan struct {
 	// Defines are the names the cell declares at top level (functions, types,
 	// variables, constants), for completion and the next cells' checks.
 	Defines []definedName `json:"-"`
+	// Types are the cell's type definitions (name -> typeText).
+	Types map[string]string `json:"-"`
 }
 
 // segment is a chunk of a cell for the interpreter: the cell's text with

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"slices"
 	"strconv"
@@ -32,6 +33,10 @@ type knowledge struct {
 	// "type", or a reflect.Kind name for variables and constants ("int",
 	// "chan", "func", ...).
 	live map[string]string
+	// types maps the session's types to their definitions (as typeText
+	// gives them): yaegi keeps the first definition of a type, so a
+	// different one is refused instead of silently ignored.
+	types map[string]string
 }
 
 // prepare parses a live cell, rejects what the interpreter cannot run, and
@@ -86,6 +91,9 @@ func prepare(code string, k *knowledge) (*plan, error) {
 	body := bodyFile.Decls[0].(*ast.FuncDecl).Body
 
 	p.Defines = defines(declFile, body)
+	if p.Types, err = types(fset, declFile, declText, k.types); err != nil {
+		return nil, err
+	}
 	ck := newChecker(fset, k, p.Defines, explicit)
 	if err := ck.check(declFile, body); err != nil {
 		return nil, err
@@ -100,9 +108,19 @@ func prepare(code string, k *knowledge) (*plan, error) {
 	return p, nil
 }
 
+// partKind tells how a part of a cell is given to the interpreter.
+type partKind int
+
+const (
+	partDecl   partKind = iota // declarations: a file chunk
+	partDefine                 // "x := ...": runs in the session's global scope
+	partStmt                   // other statements: run inside a block
+	partShow                   // the last expression, whose value the cell shows
+)
+
 // part is a declaration or a statement of a cell, by cell lines.
 type part struct {
-	decl        bool
+	kind        partKind
 	first, last int // cell lines
 	col         int
 }
@@ -112,15 +130,22 @@ type part struct {
 func order(fset *token.FileSet, decls []cell.Decl, body *ast.BlockStmt) []part {
 	var parts []part
 	for _, d := range decls {
-		parts = append(parts, part{decl: true, first: d.Line, last: d.Line + strings.Count(d.Src, "\n"), col: d.Column})
+		parts = append(parts, part{kind: partDecl, first: d.Line, last: d.Line + strings.Count(d.Src, "\n"), col: d.Column})
 	}
-	for _, st := range body.List {
+	show := showsValue(body)
+	for i, st := range body.List {
 		from, to := fset.Position(st.Pos()), fset.Position(st.End())
 		col := from.Column
 		if from.Line == 1 {
 			col -= len(bodyPrefix)
 		}
-		parts = append(parts, part{first: from.Line, last: to.Line, col: col})
+		kind := partStmt
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			kind = partDefine
+		} else if show && i == len(body.List)-1 {
+			kind = partShow
+		}
+		parts = append(parts, part{kind: kind, first: from.Line, last: to.Line, col: col})
 	}
 	slices.SortStableFunc(parts, func(a, b part) int {
 		if a.first != b.first {
@@ -131,36 +156,47 @@ func order(fset *token.FileSet, decls []cell.Decl, body *ast.BlockStmt) []part {
 	return parts
 }
 
-// segments groups consecutive parts of one kind into chunks. Where groups of
-// one kind would share a line (declarations and statements mixed on one
+// segments groups consecutive parts of one kind into chunks. Statements that
+// define nothing run inside a block: yaegi handles some of them (a type
+// switch that binds a name) only there, and a block changes nothing else for
+// them. Where chunks from one text would share a line (parts mixed on one
 // line), it falls back to all declarations, then all statements.
 func segments(parts []part, declText, bodyText string) []segment {
 	type group struct {
-		decl        bool
+		kind        partKind
 		first, last int
 	}
 	var groups []group
 	for _, p := range parts {
-		if n := len(groups); n > 0 && groups[n-1].decl == p.decl {
+		if n := len(groups); n > 0 && groups[n-1].kind == p.kind && p.kind != partShow {
 			groups[n-1].last = max(groups[n-1].last, p.last)
 			continue
 		}
-		groups = append(groups, group{p.decl, p.first, p.last})
+		groups = append(groups, group{p.kind, p.first, p.last})
 	}
 	lastLine := map[bool]int{}
 	for _, g := range groups {
-		if prev, ok := lastLine[g.decl]; ok && g.first <= prev {
+		decl := g.kind == partDecl
+		if prev, ok := lastLine[decl]; ok && g.first <= prev {
 			return wholeSegments(declText, bodyText)
 		}
-		lastLine[g.decl] = g.last
+		lastLine[decl] = g.last
 	}
 	var out []segment
 	for _, g := range groups {
-		text := bodyText
-		if g.decl {
-			text = declText
+		switch g.kind {
+		case partDecl:
+			out = append(out, segment{Decls: true, Src: keepLines(declText, g.first, g.last)})
+		case partStmt:
+			// The closing brace goes on a line of its own: the last line may
+			// end with a comment.
+			src := keepLines(bodyText, g.first, g.last)
+			lines := strings.Split(src, "\n")
+			lines[g.first-1] = "{" + lines[g.first-1]
+			out = append(out, segment{Src: strings.Join(lines, "\n") + "\n}"})
+		default:
+			out = append(out, segment{Src: keepLines(bodyText, g.first, g.last)})
 		}
-		out = append(out, segment{Decls: g.decl, Src: keepLines(text, g.first, g.last)})
 	}
 	return out
 }
@@ -277,6 +313,56 @@ func defines(decls *ast.File, body *ast.BlockStmt) []definedName {
 		}
 	}
 	return out
+}
+
+// types returns the cell's type definitions, and refuses one that changes
+// a type of the session.
+func types(fset *token.FileSet, decls *ast.File, text string, known map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, d := range decls.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, s := range gd.Specs {
+			ts := s.(*ast.TypeSpec)
+			from := fset.Position(ts.Pos()).Offset - len(declPrefix)
+			to := fset.Position(ts.End()).Offset - len(declPrefix)
+			if from < 0 || to > len(text) || from > to {
+				continue
+			}
+			def := typeText(text[from:to])
+			if old, ok := known[ts.Name.Name]; ok && old != def {
+				return nil, unsupported(fset.Position(ts.Pos()).Line,
+					"type "+ts.Name.Name+" already has another definition in this live session, and the live interpreter cannot change a type",
+					"Give the new type another name, or run %live reset first.")
+			}
+			out[ts.Name.Name] = def
+		}
+	}
+	return out, nil
+}
+
+// typeText is a type definition as its tokens, so that spacing, line breaks
+// and comments do not make two definitions differ.
+func typeText(src string) string {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	s.Init(fset.AddFile("", -1, len(src)), []byte(src), nil, 0)
+	var toks []string
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return strings.Join(toks, " ")
+		}
+		if tok == token.SEMICOLON {
+			continue // written or inserted at a line end: the same definition
+		}
+		if lit == "" {
+			lit = tok.String()
+		}
+		toks = append(toks, lit)
+	}
 }
 
 // showsValue reports whether the body ends with an expression to show: one

@@ -12,7 +12,8 @@ func testKnowledge(live map[string]string) *knowledge {
 	if live == nil {
 		live = map[string]string{}
 	}
-	return &knowledge{packages: defaultPackages(), paths: knownPaths(), live: live}
+	return &knowledge{packages: defaultPackages(), paths: knownPaths(), live: live,
+		types: map[string]string{"point": typeText("point struct{ X, Y int }")}}
 }
 
 func TestPrepareRejects(t *testing.T) {
@@ -38,6 +39,7 @@ func TestPrepareRejects(t *testing.T) {
 		{"cgo", "import \"C\"", nil, "cgo"},
 		{"magic", "%time\nx := 1", nil, "the magic %time"},
 		{"shell", "!ls\nx := 1", nil, "shell lines"},
+		{"changed type", "type point struct {\n\tX, Y, Z int\n}", nil, "type point already has another definition"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +70,7 @@ func TestPrepareAccepts(t *testing.T) {
 		{"user-defined min", "func min(a, b int) int { return a }\nfmt.Println(min(1, 2))", nil},
 		{"live min", "fmt.Println(min(1, 2))", map[string]string{"min": "func"}},
 		{"variable named slices", "slices := []int{1}\nfmt.Println(slices[0])", nil},
+		{"same type again", "type point struct {\n\tX, Y int\n}", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,7 +99,7 @@ func TestPrepareSegments(t *testing.T) {
 		{
 			name: "statements only",
 			code: "x := 1\nx",
-			want: []segment{{Src: "x := 1\nx"}},
+			want: []segment{{Src: "x := 1"}, {Src: "\nx"}},
 			show: true,
 		},
 		{
@@ -110,14 +113,15 @@ func TestPrepareSegments(t *testing.T) {
 			want: []segment{
 				{Src: "n := 0"},
 				{Decls: true, Src: "\nfunc inc() { n++ }"},
-				{Src: "\n\ninc()\nn"},
+				{Src: "\n\n{inc()\n}"},
+				{Src: "\n\n\nn"},
 			},
 			show: true,
 		},
 		{
 			name: "call is not shown",
 			code: "fmt.Println(1)",
-			want: []segment{{Src: "fmt.Println(1)"}},
+			want: []segment{{Src: "{fmt.Println(1)\n}"}},
 		},
 	}
 	for _, tt := range tests {
@@ -184,37 +188,37 @@ func TestLoopVarRewrite(t *testing.T) {
 	tests := []struct {
 		name string
 		code string
-		want string // the statements segment
+		want string // the loop's segment
 	}{
 		{
 			name: "closure in range",
 			code: "for _, v := range xs {\n\tgo func() { use(v) }()\n}",
-			want: "for _, v := range xs { v_1 := v;\n\tgo func() { use(v_1) }()\n}",
+			want: "{for _, v := range xs { v_1 := v;\n\tgo func() { use(v_1) }()\n}\n}",
 		},
 		{
 			name: "address in three-clause loop",
 			code: "for i := 0; i < 3; i++ {\n\tps = append(ps, &i)\n}",
-			want: "for i := 0; i < 3; i++ { i_1 := i;\n\tps = append(ps, &i_1)\n}",
+			want: "{for i := 0; i < 3; i++ { i_1 := i;\n\tps = append(ps, &i_1)\n}\n}",
 		},
 		{
 			name: "no capture, no copy",
 			code: "for i := 0; i < 3; i++ {\n\tuse(i)\n}",
-			want: "for i := 0; i < 3; i++ {\n\tuse(i)\n}",
+			want: "{for i := 0; i < 3; i++ {\n\tuse(i)\n}\n}",
 		},
 		{
 			name: "assigned in a three-clause body: left alone",
 			code: "for i := 0; i < 3; i++ {\n\ti++\n\tgo func() { use(i) }()\n}",
-			want: "for i := 0; i < 3; i++ {\n\ti++\n\tgo func() { use(i) }()\n}",
+			want: "{for i := 0; i < 3; i++ {\n\ti++\n\tgo func() { use(i) }()\n}\n}",
 		},
 		{
 			name: "shadowed in the closure is not the loop variable",
 			code: "for _, v := range xs {\n\tgo func(v int) { use(v) }(v)\n}",
-			want: "for _, v := range xs {\n\tgo func(v int) { use(v) }(v)\n}",
+			want: "{for _, v := range xs {\n\tgo func(v int) { use(v) }(v)\n}\n}",
 		},
 		{
 			name: "fresh name avoids the cell's names",
 			code: "v_1 := 0\nfor _, v := range xs {\n\tgo func() { use(v, v_1) }()\n}",
-			want: "v_1 := 0\nfor _, v := range xs { v_2 := v;\n\tgo func() { use(v_2, v_1) }()\n}",
+			want: "\n{for _, v := range xs { v_2 := v;\n\tgo func() { use(v_2, v_1) }()\n}\n}",
 		},
 	}
 	for _, tt := range tests {
@@ -223,9 +227,25 @@ func TestLoopVarRewrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(p.Segments) != 1 || p.Segments[0].Src != tt.want {
-				t.Errorf("segments = %+v,\nwant %q", p.Segments, tt.want)
+			if n := len(p.Segments); n == 0 || p.Segments[n-1].Src != tt.want {
+				t.Errorf("segments = %+v,\nwant the loop as %q", p.Segments, tt.want)
 			}
 		})
+	}
+}
+
+func TestPrepareMixedLineFallsBack(t *testing.T) {
+	p, err := prepare("x := 1; fmt.Println(x)\nfunc f() {}", testKnowledge(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []segment{{Decls: true, Src: "\nfunc f() {}"}, {Src: "x := 1; fmt.Println(x)\n"}}
+	if len(p.Segments) != len(want) {
+		t.Fatalf("segments = %+v, want %+v", p.Segments, want)
+	}
+	for i := range want {
+		if p.Segments[i] != want[i] {
+			t.Errorf("segment %d = %+v, want %+v", i, p.Segments[i], want[i])
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/conclab/conclab/kernel/display"
 	"github.com/conclab/conclab/kernel/procgroup"
+	"github.com/conclab/conclab/kernel/stdinwatch"
 )
 
 // proc is a running worker process, seen from the Engine.
@@ -32,9 +33,11 @@ type proc struct {
 	streams sync.WaitGroup   // the stream readers
 	tail    *tailBuffer      // the end of stderr, for crash reports
 	stdin   *os.File         // the worker's stdin, for input requests
-	dir     string           // the display FIFOs live here
-	disp    *display.Channel
-	served  <-chan error
+	// stdinClosed is set once stdin was closed (the frontend allows no input).
+	stdinClosed bool
+	dir         string // the display FIFOs live here
+	disp        *display.Channel
+	served      <-chan error
 
 	stopOnce sync.Once
 }
@@ -78,7 +81,10 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 	repR, repW := pipe()
 	outR, outW := pipe()
 	errR, errW := pipe()
-	inR, inW := pipe()
+	var inR, inW *os.File
+	if err == nil {
+		inR, inW, err = stdinwatch.Pipe() // blocking for the worker, so its reads show
+	}
 	if err != nil {
 		for _, f := range []*os.File{reqR, reqW, repR, repW, outR, outW, errR, errW, inR, inW} {
 			if f != nil {

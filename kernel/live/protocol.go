@@ -58,6 +58,9 @@ type reply struct {
 	// Stuck is set on an interrupted cell that did not stop: the worker can
 	// no longer be trusted and must be replaced.
 	Stuck bool `json:"stuck,omitempty"`
+	// Broken is set when the interpreter itself failed (a panic inside
+	// yaegi while compiling): its state can no longer be trusted either.
+	Broken bool `json:"broken,omitempty"`
 	// Imported lists packages the cell imported (name -> path).
 	Imported map[string]string `json:"imported,omitempty"`
 }

@@ -190,6 +190,7 @@ func (w *worker) exec(req *request) *reply {
 
 	rep := &reply{ID: req.ID}
 	rep.Error, rep.Stuck = w.run(ctx, req.Plan, rep)
+	rep.Broken = rep.Error != nil && rep.Error.Name == interpreterError
 	rep.Goroutines = w.gs.count()
 	if w.gs.gonbui {
 		syncDisplays()
@@ -237,7 +238,8 @@ func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Valu
 	}
 	v, err := w.in.ExecuteWithContext(ctx, prog)
 	if ctx.Err() != nil {
-		return v, &cellError{Name: "Interrupted", Value: "the cell was interrupted"}, !w.gs.evalEnded(stuckGrace)
+		return v, &cellError{Name: "Interrupted", Value: "the cell was interrupted",
+			Traceback: []string{"Goroutines of live cells stop too, the next time they run interpreted code; variables stay."}}, !w.gs.evalEnded(stuckGrace)
 	}
 	if err != nil {
 		return v, runError(err), false
@@ -245,15 +247,18 @@ func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Valu
 	return v, nil, false
 }
 
+// interpreterError names a failure of yaegi itself.
+const interpreterError = "InterpreterError"
+
 // compile compiles src, turning the interpreter's own panics into errors.
 func (w *worker) compile(src string, line int) (prog *interp.Program, cerr *cellError) {
 	defer func() {
 		if r := recover(); r != nil {
-			cerr = &cellError{Name: "InterpreterError",
+			cerr = &cellError{Name: interpreterError,
 				Value: fmt.Sprintf("the live interpreter failed on this cell: %v", r),
 				Traceback: []string{
 					fmt.Sprintf("the live interpreter failed on this cell: %v", r),
-					"The cell probably uses a construct yaegi does not support.",
+					"The cell probably uses a construct yaegi does not support; the interpreter may be left in a bad state.",
 					"Run the cell without %live to use the compiled engine, which supports all of Go 1.26.",
 				}}
 		}

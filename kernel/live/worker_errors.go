@@ -18,6 +18,10 @@ const maxResult = 1 << 20
 // a message.
 var position = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): `)
 
+// chunkPosition matches a position inside a message ("previous
+// declaration at _.go:1:19").
+var chunkPosition = regexp.MustCompile(`\b_\.go:(\d+):\d+`)
+
 // cellLines rewrites the interpreter's positions into cell lines. line, when
 // not 0, replaces the position's line (for a one-line chunk such as an
 // import).
@@ -33,6 +37,9 @@ func cellLines(msg string, line int) string {
 			n = strconv.Itoa(line)
 		}
 		lines[i] = "line " + n + ": " + l[len(m[0]):]
+	}
+	for i, l := range lines {
+		lines[i] = chunkPosition.ReplaceAllString(l, "line $1")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -55,7 +62,8 @@ func runError(err error) *cellError {
 	var p interp.Panic
 	if errors.As(err, &p) {
 		v := panicText(p.Value)
-		return &cellError{Name: "panic", Value: v, Traceback: []string{"panic: " + v}}
+		// The frames ("at line 2, in f") went to stderr as the panic unwound.
+		return &cellError{Name: "panic", Value: v}
 	}
 	msg := cellLines(err.Error(), 0)
 	return &cellError{Name: "RuntimeError", Value: firstLine(msg), Traceback: strings.Split(msg, "\n")}
@@ -68,6 +76,13 @@ func panicText(v any) (s string) {
 			s = fmt.Sprintf("%T (its Error or String method panicked)", v)
 		}
 	}()
+	if rv, ok := v.(reflect.Value); ok {
+		// yaegi hands over some panic values still wrapped.
+		if !rv.IsValid() || !rv.CanInterface() {
+			return fmt.Sprint(v)
+		}
+		v = rv.Interface()
+	}
 	switch v := v.(type) {
 	case error:
 		return v.Error()
