@@ -47,7 +47,7 @@ test-go: $(TSTAMP)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test ./...
 
 test-py: install $(TSTAMP)
-	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests --ignore=tests/test_lab.py
+	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests bench --ignore=tests/test_lab.py
 
 # JupyterLab and Notebook 7 driven in Debian's Chromium; screenshots in build/screenshots/.
 CHROMIUM ?= /usr/bin/chromium

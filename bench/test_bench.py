@@ -1,0 +1,255 @@
+"""Tests of the harness's own logic: statistics, the parsers of go test,
+strace and go -debug-trace output, the cells' checks, and the verdicts of the
+table. Run: .venv/bin/python -m pytest -q bench"""
+import os
+
+import pytest
+
+import cellprofile
+import floor
+import gobench
+import report
+from cases import CASES, GONB, goroutines_total
+from kernels import CellRun, proc_cpu, proc_status_kb
+from stats import paired_ratio, quantile, ratio, summary
+
+
+@pytest.mark.parametrize("xs, q, want", [
+    ([], 0.5, None),
+    ([7], 0.5, 7),
+    ([3, 1, 2], 0.5, 2),
+    ([1, 2, 3, 4], 0.5, 2.5),
+    ([1, 2, 3, 4, 5], 0.25, 2),
+    ([10, 20], 0.75, 17.5),
+    ([5, 1, 4, 2, 3], 1.0, 5),
+    ([5, 1, 4, 2, 3], 0.0, 1),
+])
+def test_quantile(xs, q, want):
+    assert quantile(xs, q) == want
+
+
+@pytest.mark.parametrize("a, b, want", [(1, 2, 0.5), (None, 2, None), (1, None, None), (1, 0, None)])
+def test_ratio(a, b, want):
+    assert ratio(a, b) == want
+
+
+def test_summary_and_paired_ratio():
+    s = summary([4, 1, 3, 2])
+    assert (s["n"], s["median"], s["min"], s["max"]) == (4, 2.5, 1, 4)
+    assert summary([])["median"] is None
+    # Pairs hit by the same noise: the ratio of each pair is 0.5.
+    assert paired_ratio([1, 10, 2], [2, 20, 4]) == 0.5
+
+
+GO_TEST_OUTPUT = """goos: linux
+goarch: amd64
+pkg: github.com/conclab/conclab/demos
+cpu: AMD EPYC
+BenchmarkRecordTask-2                    	 5000000	       180.5 ns/op	      48 B/op	       1 allocs/op
+BenchmarkRecordTask-2                    	 5000000	       190.5 ns/op	      48 B/op	       1 allocs/op
+BenchmarkGoroutines100k/ratio-2          	      20	  81234567 ns/op	         1.310 recorded/bare
+BenchmarkPlain                           	     100	      12.0 ns/op
+PASS
+ok  	github.com/conclab/conclab/demos	12.3s
+"""
+
+
+@pytest.mark.parametrize("name, unit, want", [
+    ("BenchmarkRecordTask", "ns/op", [180.5, 190.5]),
+    ("BenchmarkRecordTask", "allocs/op", [1.0, 1.0]),
+    ("BenchmarkGoroutines100k/ratio", "recorded/bare", [1.31]),
+    ("BenchmarkGoroutines100k/ratio", "ns/op", [81234567.0]),
+    ("BenchmarkPlain", "ns/op", [12.0]),
+])
+def test_gobench_parse(name, unit, want):
+    got = gobench.parse(GO_TEST_OUTPUT)
+    assert got[name][unit] == want
+
+
+def test_gobench_parse_ignores_other_lines():
+    assert gobench.parse("PASS\nok  \tx\t1s\n--- FAIL: BenchmarkX\n") == {}
+
+
+# A hand-written strace log of one cell: go build with its tool probes,
+# compile and link, then the program. Thread 201 ends the go process.
+STRACE_LOG = """100 1000.000000 execve("/bin/conclab", ["/bin/conclab", "kernel"], 0x1 /* 3 vars */) = 0
+200 1000.010000 execve("/usr/local/go/bin/go", ["go", "build", "-o", "/tmp/w/bin/x.tmp", "."], 0x1 /* 3 vars */) = 0
+210 1000.020000 execve("/usr/local/go/pkg/tool/linux_amd64/compile", ["/usr/local/go/pkg/tool/linux_amd64/compile", "-V=full"], 0x1) = 0
+210 1000.025000 +++ exited with 0 +++
+211 1000.026000 execve("/nonexistent/compile", ["compile"], 0x1) = -1 ENOENT (No such file or directory)
+212 1000.060000 execve("/usr/local/go/pkg/tool/linux_amd64/compile", ["/usr/local/go/pkg/tool/linux_amd64/compile", "-o", "x.a", "-p", "main"], 0x1) = 0
+212 1000.075000 +++ exited with 0 +++
+213 1000.076000 execve("/usr/local/go/pkg/tool/linux_amd64/link", ["/usr/local/go/pkg/tool/linux_amd64/link", "-o", "a.out"], 0x1) = 0
+213 1000.176000 +++ exited with 0 +++
+201 1000.180000 exit_group(0)                     = ?
+200 1000.181000 +++ exited with 0 +++
+300 1000.185000 execve("/tmp/w/bin/x", ["cell"], 0x1 /* 40 vars */) = 0
+300 1000.188000 +++ killed by SIGKILL +++
+"""
+
+
+def test_parse_strace():
+    execs = cellprofile.parse_strace(STRACE_LOG.splitlines())
+    kinds = [x.kind for x in execs]
+    assert kinds == ["other", "go build", "compile -V", "compile", "link", "program"]
+    assert execs[-1].end == pytest.approx(1000.188)
+    assert execs[0].end is None  # the kernel was still running
+
+
+@pytest.mark.parametrize("phase, want", [
+    ("kernel_before_build", 0.010),
+    ("go_before_compile", 0.050),
+    ("compile", 0.015),
+    ("go_between", 0.001),
+    ("link", 0.100),
+    ("go_after_link", 0.005),
+    ("kernel_before_run", 0.004),
+    ("run", 0.003),
+    ("kernel_after_run", 0.002),
+    ("tool_probes", 0.005),
+    ("tool_probe_count", 1),
+])
+def test_strace_breakdown(phase, want):
+    execs = cellprofile.parse_strace(STRACE_LOG.splitlines())
+    b = cellprofile.strace_breakdown(execs, 1000.000, 1000.190)
+    assert b[phase] == pytest.approx(want, abs=1e-6)
+    assert sum(b[k] for k in cellprofile.STRACE_PHASES) == pytest.approx(0.190)
+
+
+def test_strace_breakdown_without_a_build():
+    execs = cellprofile.parse_strace(STRACE_LOG.splitlines())
+    assert cellprofile.strace_breakdown(execs, 1001.0, 1002.0) is None
+
+
+def _trace(main="conclab.cell"):
+    """A go -debug-trace event list (microsecond timestamps) of one build."""
+    us = lambda s: s * 1e6
+    ev = []
+    for name, tid, t0, t1 in [
+        ("Running build command", 0, 1000.010, 1000.180),
+        ("load.PackagesAndErrors", 0, 1000.011, 1000.030),
+        (f"Executing action (build {main})", 1, 1000.060, 1000.075),
+        (f"Executing action (link {main})", 2, 1000.076, 1000.176),
+        (f"Executing action (link-install {main})", 1, 1000.176, 1000.178),
+    ]:
+        ev.append({"name": name, "ph": "B", "ts": us(t0), "tid": tid})
+        ev.append({"name": name, "ph": "E", "ts": us(t1), "tid": tid})
+    return ev
+
+
+@pytest.mark.parametrize("phase, want", [
+    ("kernel_before_build", 0.010),
+    ("go_load_packages", 0.020),
+    ("go_check_cache", 0.030),
+    ("compile", 0.015),
+    ("go_between", 0.001),
+    ("link", 0.100),
+    ("go_after_link", 0.004),
+    ("after_build", 0.010),
+])
+def test_trace_breakdown(phase, want):
+    b = cellprofile.trace_breakdown(_trace(), 1000.000, 1000.190)
+    assert b[phase] == pytest.approx(want, abs=1e-6)
+    assert sum(b[k] for k in cellprofile.TRACE_PHASES) == pytest.approx(0.190)
+
+
+@pytest.mark.parametrize("events, t_send, t_done", [
+    ([], 1000.0, 1001.0),                                              # no trace
+    ([e for e in _trace() if "link" not in e["name"]], 1000.0, 1001.0),  # no link: not a program build
+    (_trace(), 1000.5, 1001.0),                                        # a build before this cell
+])
+def test_trace_breakdown_rejects(events, t_send, t_done):
+    assert cellprofile.trace_breakdown(events, t_send, t_done) is None
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
+def test_cells_check_their_output(case):
+    n = 1234567
+    text, mime = case.expect(n)
+    good = CellRun(seconds=0.1, status="ok", stdout=f"noise\n{text}\n", mimes=[mime] if mime else [])
+    assert case.check(good, n) == ""
+    assert case.check(CellRun(seconds=0.1, status="error", error="CompileError: x"), n) == "CompileError: x"
+    if text:
+        assert "lacks" in case.check(CellRun(seconds=0.1, status="ok", stdout="other"), n)
+    if mime:
+        assert "no image/png" in case.check(CellRun(seconds=0.1, status="ok", stdout=text), n)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.edited], ids=lambda c: c.key)
+def test_edited_cells_differ(case):
+    assert case.code(1000001) != case.code(1000002)
+
+
+def test_shared_cells_use_gonbs_marker():
+    for case in CASES:
+        if GONB in case.kernels:
+            assert "%%" in case.code(1), case.key
+
+
+@pytest.mark.parametrize("iters", [1, 2, 10, 99])
+def test_goroutines_total(iters):
+    want = 0
+    for g in range(8):
+        for i in range(iters):
+            want += i % (g + 2)
+    assert goroutines_total(iters) == want
+
+
+def _results(conclab, gonb, floor_s):
+    return {
+        "floor": {"direct": {"median": floor_s}},
+        "cases": {"trivial_edited": {
+            "conclab": {"summary": summary([conclab])},
+            "gonb": {"summary": summary([gonb])},
+        }},
+    }
+
+
+@pytest.mark.parametrize("conclab, gonb, floor_s, verdict", [
+    (0.150, 0.300, 0.200, "yes"),   # 0.75x floor, 0.5x gonb
+    (0.250, 0.500, 0.200, "NO"),    # 1.25x floor
+    (0.200, 0.300, 0.200, "NO"),    # 0.67x gonb
+    (0.240, 0.400, 0.200, "yes"),   # exactly at both limits
+])
+def test_trivial_edited_verdict(conclab, gonb, floor_s, verdict):
+    rows = report.case_rows(_results(conclab, gonb, floor_s))
+    assert rows[0][0] == "trivial cell, edited"
+    assert rows[0][-1] == verdict
+
+
+def test_floor_timed_in_the_case_wins():
+    r = _results(0.150, 0.300, 0.100)  # 1.5x the separate floor: not met
+    r["cases"]["trivial_edited"]["floor"] = {"summary": summary([0.200])}  # 0.75x the interleaved one
+    row = report.case_rows(r)[0]
+    assert row[3] == "200 ms"
+    assert row[-1] == "yes"
+
+
+def test_unavailable_case_is_not_judged():
+    rows = report.case_rows({"cases": {"live": {
+        "conclab": {"unavailable": "UsageError: unknown magic %live", "summary": summary([])}}}})
+    assert rows[0][1].startswith("n/a: UsageError")
+    assert rows[0][-1] == "n/a"
+
+
+def test_cell_module(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "go.mod").write_text(
+        "module github.com/conclab/conclab\n\ngo 1.26.0\n\n"
+        "require (\n\tgithub.com/a/b v1.2.3\n\tgolang.org/x/c v0.1.0 // indirect\n)\n\n"
+        "require example.com/single v0.0.1\n")
+    (repo / "go.sum").write_text("github.com/a/b v1.2.3 h1:x=\n")
+    d = tmp_path / "cell"
+    floor._cell_module(str(d), str(repo))
+    mod = (d / "go.mod").read_text()
+    for want in ["module conclab.cell", "go 1.26.0", "\tgithub.com/a/b v1.2.3", "\tgolang.org/x/c v0.1.0",
+                 "\texample.com/single v0.0.1", f"replace github.com/conclab/conclab => {repo}"]:
+        assert want in mod
+    assert (d / "go.sum").read_text() == "github.com/a/b v1.2.3 h1:x=\n"
+
+
+def test_proc_readers_on_this_process():
+    assert proc_status_kb(os.getpid(), "VmRSS") > 0
+    own, children = proc_cpu(os.getpid())
+    assert own >= 0 and children >= 0
