@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"runtime/debug"
 
 	"github.com/conclab/conclab/kernel/wire"
 )
@@ -92,6 +93,11 @@ func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wi
 	}
 	k.publishStatus(req, "busy")
 	defer k.publishStatus(req, "idle")
+	defer func() {
+		if r := recover(); r != nil {
+			k.log.Error("kernel bug in a handler", "type", req.Header.MsgType, "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
 	if err := h(k, ctx, req, ch); err != nil {
 		k.log.Warn("handler failed", "type", req.Header.MsgType, "err", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/conclab/conclab/kernel/cell"
@@ -73,7 +74,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
 	}
 
 	out := &output{k: k, req: req, allowStdin: allowStdin, silent: c.Silent, store: store, count: count}
-	err := k.execute(runCtx, c.Code, count, out)
+	err := k.executeSafely(runCtx, c.Code, count, out)
 
 	var cellErr *compiled.Error
 	switch {
@@ -101,6 +102,18 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
 		k.abortQueued()
 	}
 	return err
+}
+
+// executeSafely is execute with a guard: a bug in the kernel's own code
+// fails the cell with a report, never the kernel.
+func (k *Kernel) executeSafely(ctx context.Context, code string, count int, out *output) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			k.log.Error("kernel bug while executing a cell", "panic", r, "stack", string(debug.Stack()))
+			err = &compiled.Error{Name: "KernelError", Value: fmt.Sprintf("conclab failed on this cell (%v); the kernel carries on, please report it", r)}
+		}
+	}()
+	return k.execute(ctx, code, count, out)
 }
 
 // execute runs one cell's code: magics and shell lines in order, then the

@@ -116,7 +116,7 @@ func TestShowOutsideNotebookPrintsSummary(t *testing.T) {
 	if err := c.print(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if buf.String() != c.String() || !strings.HasPrefix(buf.String(), "Timeline: pool (pool)\n") {
+	if buf.String() != c.String() || !strings.HasPrefix(buf.String(), "Timeline: pool\n") {
 		t.Errorf("printed %q", buf.String())
 	}
 }

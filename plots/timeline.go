@@ -33,7 +33,7 @@ const (
 func Timeline(rec *demos.Recording) *Chart {
 	l := NewLanes(rec)
 	title := recordingName(rec, "timeline")
-	if rec != nil && rec.Kind != "" && rec.Title != "" {
+	if rec != nil && rec.Kind != "" && rec.Title != "" && rec.Title != rec.Kind {
 		title += " (" + rec.Kind + ")"
 	}
 	c := timelineChart([]*Lanes{l}, l.Colors)

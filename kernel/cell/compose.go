@@ -122,12 +122,18 @@ func (w *writer) body(c *Cell) {
 		return
 	}
 	v := c.value
-	line, col := newLines(c.Body).pos(v.from)
-	w.buf.WriteString(c.Body[:v.from])
-	fmt.Fprintf(&w.buf, "conclabShowResult(/*line %s:%d:%d*/", currentFile, line, col)
-	w.buf.WriteString(c.Body[v.from:v.to])
+	bl := newLines(c.Body)
+	from := bl.start(v.line) + v.col - 1
+	to := bl.start(v.endLine) + v.endCol - 1
+	if from < 0 || to > len(c.Body) || from > to {
+		w.buf.WriteString(c.Body) // cannot happen; never fail a cell over the result
+		return
+	}
+	w.buf.WriteString(c.Body[:from])
+	fmt.Fprintf(&w.buf, "conclabShowResult(/*line %s:%d:%d*/", currentFile, v.line, v.col)
+	w.buf.WriteString(c.Body[from:to])
 	w.buf.WriteString(")")
-	w.buf.WriteString(c.Body[v.to:])
+	w.buf.WriteString(c.Body[to:])
 }
 
 // Source returns the remembered declarations as a Go file: package main,

@@ -104,7 +104,7 @@ func (p *cellParser) parse(spans []span, body string) {
 	}
 	if f := p.file(bodyPrefix, body, bodySuffix); f != nil && len(f.Decls) > 0 {
 		p.cell.bodyUses = collectUses(f.Decls[0])
-		p.cell.value = lastValue(f, len(bodyPrefix))
+		p.cell.value = lastValue(f, len(bodyPrefix), p.l)
 	}
 	slices.SortStableFunc(p.cell.Decls, func(a, b Decl) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))

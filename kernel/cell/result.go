@@ -20,13 +20,15 @@ const (
 	ResultEnv = "CONCLAB_RESULT_FD"
 )
 
-// valueSpan is the cell offsets [from, to) of the expression to show.
-type valueSpan struct{ from, to int }
+// valueSpan is where the expression to show stands in the cell: from
+// (line, col) to (endLine, endCol), exclusive, 1-based. Lines and columns,
+// not offsets, because Body keeps the cell's lines but not its length.
+type valueSpan struct{ line, col, endLine, endCol int }
 
 // lastValue finds the expression to show in a parsed body (a func whose
 // body holds the cell's statements), given the length of the text before
 // the cell in that file.
-func lastValue(f *ast.File, prefix int) *valueSpan {
+func lastValue(f *ast.File, prefix int, l *lines) *valueSpan {
 	if len(f.Decls) == 0 {
 		return nil
 	}
@@ -39,7 +41,9 @@ func lastValue(f *ast.File, prefix int) *valueSpan {
 		return nil
 	}
 	off := func(p token.Pos) int { return int(p-f.FileStart) - prefix }
-	return &valueSpan{off(es.X.Pos()), off(es.X.End())}
+	line, col := l.pos(off(es.X.Pos()))
+	endLine, endCol := l.pos(off(es.X.End()))
+	return &valueSpan{line, col, endLine, endCol}
 }
 
 // valueBuiltins are the builtins whose call is not a valid statement: their

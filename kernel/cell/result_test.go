@@ -14,6 +14,8 @@ func TestResultWrapsOnlyValueExpressions(t *testing.T) {
 		{`"go" + "pher"`, `"go" + "pher"`},
 		{"x := []int{1, 2, 3}\nlen(x)", "len(x)"},
 		{"x := 3\nx", "x"},
+		{"// a comment\nfunc sq(x int) int { return x * x }\n\ntotal := 0\nfor i := range 5 {\n\ttotal += sq(i)\n}\ntotal", "total"},
+		{"type T struct{ A int }\n\nvar v = T{1}\n\nv.A", "v.A"},
 		{"x := 3\n(x)", "(x)"},
 		{"-5", "-5"},
 		{"m := map[string]int{}\nm[\"a\"]", `m["a"]`},
