@@ -127,6 +127,9 @@ func Run(ctx context.Context, cfg Config) error {
 		if err := engine.Session().Warm(); err != nil {
 			log.Warn("warm import index", "err", err)
 		}
+		if err := engine.Warm(ctx); err != nil {
+			log.Warn("warm builds", "err", err)
+		}
 		if err := k.complete.Warm(ctx, "fmt", "sync", "time", "os", "strings", "math/rand/v2"); err != nil {
 			log.Debug("warm completion", "err", err)
 		}
@@ -144,7 +147,7 @@ func (k *Kernel) serve(ctx context.Context) error {
 	defer signal.Stop(sigs)
 
 	var wg sync.WaitGroup
-	loops := []func(context.Context){k.shellLoop, k.controlLoop, k.stdinLoop, k.executeLoop}
+	loops := []func(context.Context){k.shellLoop, k.controlLoop, k.stdinLoop, k.executeLoop, k.welcomeLoop}
 	for _, loop := range loops {
 		wg.Add(1)
 		go func() { defer wg.Done(); loop(ctx) }()

@@ -237,3 +237,26 @@ def test_last_expression_is_the_result(kernel):
     assert len(results) == 1
     assert results[0]["content"]["data"]["text/plain"] == "[1 2 3]"
     assert results[0]["content"]["execution_count"] == reply["execution_count"]
+
+
+def test_iopub_welcome_greets_each_subscriber():
+    """JEP 65: a new iopub subscriber gets iopub_welcome without asking, so it
+    knows its subscription is in effect (no kernel_info probing needed)."""
+    from jupyter_client import KernelManager
+
+    km = KernelManager(kernel_name="conclab")
+    km.start_kernel()
+    try:
+        for _ in range(2):  # the second client is greeted too
+            kc = km.client()
+            kc.start_channels()
+            try:
+                msg = kc.iopub_channel.get_msg(timeout=30)
+                while msg["msg_type"] == "status":  # "starting", when the first client is quick
+                    msg = kc.iopub_channel.get_msg(timeout=30)
+                assert msg["msg_type"] == "iopub_welcome"
+                assert msg["content"] == {"subscription": ""}
+            finally:
+                kc.stop_channels()
+    finally:
+        km.shutdown_kernel(now=False)

@@ -10,10 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/procgroup"
+	"github.com/conclab/conclab/kernel/workspace"
 )
 
 // build compiles prog into the binary cache and returns the binary's path.
@@ -29,35 +31,55 @@ func (e *Engine) build(ctx context.Context, prog *cell.Program, st Settings) (st
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
-	main := filepath.Join(e.opt.Workspace.Dir, "main.go")
-	if err := os.WriteFile(main, prog.Source, 0o600); err != nil {
-		return "", fmt.Errorf("build cell: %w", err)
-	}
 	tmp := bin + ".tmp"
-	args := append([]string{"build", "-o", tmp}, st.GoFlags...)
-	args = append(args, ".")
-	cmd := exec.Command(e.opt.GoCommand, args...)
-	cmd.Dir = e.opt.Workspace.Dir
-	cmd.Env = os.Environ()
-	var stderr bytes.Buffer
-	cmd.Stdout = &stderr
-	cmd.Stderr = &stderr
-	cmd.SysProcAttr = procgroup.Attr()
-	if err := procgroup.Run(ctx, cmd, e.opt.Grace); err != nil {
+	err := errIndirect
+	if race, ok := directFlags(st.GoFlags); ok {
+		err = e.tc.build(ctx, prog.Source, race, tmp, prog.Rewrite)
+	}
+	if errors.Is(err, errIndirect) {
+		e.opt.Logger.Debug("building the cell with the go command", "flags", st.GoFlags)
+		err = e.goBuild(ctx, prog, st, tmp)
+	}
+	if err != nil {
 		os.Remove(tmp)
-		if ctx.Err() != nil {
-			return "", &Error{Name: "Interrupted", Value: "the build was interrupted"}
-		}
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			return "", fmt.Errorf("build cell: %w", err)
-		}
-		return "", compileError(prog.Rewrite(stderr.String()))
+		return "", err
 	}
 	if err := os.Rename(tmp, bin); err != nil {
 		return "", fmt.Errorf("build cell: %w", err)
 	}
 	return bin, nil
+}
+
+// goBuild builds prog with the go command, for what the toolchain's direct
+// path does not cover.
+func (e *Engine) goBuild(ctx context.Context, prog *cell.Program, st Settings, out string) error {
+	main := filepath.Join(e.opt.Workspace.Dir, "main.go")
+	if err := os.WriteFile(main, prog.Source, 0o600); err != nil {
+		return fmt.Errorf("build cell: %w", err)
+	}
+	args := append([]string{"build", "-o", out}, st.GoFlags...)
+	args = append(args, ".")
+	cmd := exec.Command(e.opt.GoCommand, args...)
+	cmd.Dir = e.opt.Workspace.Dir
+	cmd.Env = os.Environ()
+	if _, needs := scanImports(prog.Source); !needs.cgo {
+		cmd.Env = append(cmd.Env, workspace.BuildEnv(slices.Contains(st.GoFlags, "-race"))...)
+	}
+	var stderr bytes.Buffer
+	cmd.Stdout = &stderr
+	cmd.Stderr = &stderr
+	cmd.SysProcAttr = procgroup.Attr()
+	if err := procgroup.Run(ctx, cmd, e.opt.Grace); err != nil {
+		if ctx.Err() != nil {
+			return &Error{Name: "Interrupted", Value: "the build was interrupted"}
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return fmt.Errorf("build cell: %w", err)
+		}
+		return compileError(prog.Rewrite(stderr.String()))
+	}
+	return nil
 }
 
 // compileError turns the go command's report into a cell error: the lines

@@ -74,6 +74,7 @@ const DefaultMaxOutput = 5 << 20
 type Engine struct {
 	opt     Options
 	session *cell.Session
+	tc      *toolchain
 	runs    int // counter for unique per-run file names
 
 	warnedStdin bool // told the user once that stdin reads cannot be seen
@@ -108,12 +109,24 @@ func New(opt Options) (*Engine, error) {
 	if err := os.MkdirAll(opt.BinCache, 0o700); err != nil {
 		return nil, fmt.Errorf("compiled engine: %w", err)
 	}
-	return &Engine{opt: opt, session: cell.NewSession()}, nil
+	return &Engine{opt: opt, session: cell.NewSession(), tc: newToolchain(opt.GoCommand, opt.Workspace.Dir)}, nil
 }
 
 // Session is the engine's memory of declarations (for %ls, %rm, %reset and
 // completion).
 func (e *Engine) Session() *cell.Session { return e.session }
+
+// Warm prepares the builds of the first cells: it learns where the
+// standard packages cells use most and conclab's own packages are compiled
+// (building what is missing into the go build cache). The kernel calls it
+// in the background at start.
+func (e *Engine) Warm(ctx context.Context) error {
+	pkgs := []string{"fmt", "sync", "time", "os", "strings", "math/rand/v2", "runtime"}
+	for _, p := range cell.DefaultPackages() {
+		pkgs = append(pkgs, p)
+	}
+	return e.tc.warm(ctx, pkgs)
+}
 
 // Execute builds and runs cell c as execution id. A user-facing failure is
 // returned as *Error; other errors are the kernel's own.

@@ -108,6 +108,11 @@ func TestExecute(t *testing.T) {
 		{name: "panic in goroutine", src: "done := make(chan int)\ngo func() {\n\tvar s []int\n\t_ = s[3]\n\tdone <- 1\n}()\n<-done",
 			errName: "panic", errHas: "index out of range", tracebackHas: "line 4"},
 		{name: "deadlock", src: "var mu sync.Mutex\nmu.Lock()\nmu.Lock()", errName: "deadlock", stderrHas: "deadlock!"},
+		// Cells build without cgo, so the runtime sees a deadlock even with net linked in.
+		{name: "deadlock with net linked", src: "_ = net.ParseIP\nch := make(chan int)\n<-ch", errName: "deadlock", stderrHas: "deadlock!"},
+		{name: "race detector", src: "n := 0\nvar wg sync.WaitGroup\nfor range 2 {\n\twg.Go(func() { n++ })\n}\nwg.Wait()",
+			settings: Settings{GoFlags: []string{"-race"}}, errName: "ExitError", stderrHas: "DATA RACE"},
+		{name: "unknown import", src: "import \"example.com/nowhere\"\nfunc f() { nowhere.X() }", errName: "CompileError", errHas: "example.com/nowhere"},
 		{name: "exit status", src: "os.Exit(4)", errName: "ExitError", errHas: "status 4"},
 		{name: "args and env", src: `fmt.Println(os.Args[1:], os.Getenv("CONCLAB_T"))`,
 			settings: Settings{Args: []string{"a", "b"}, Env: []string{"CONCLAB_T=v"}}, stdout: "[a b] v\n"},
@@ -158,6 +163,21 @@ func TestExecute(t *testing.T) {
 				t.Errorf("displays = %+v", out.displays)
 			}
 		})
+	}
+}
+
+// TestExecute's cells took the toolchain's direct path, with and without
+// the race detector.
+func TestExecuteBuildsDirectly(t *testing.T) {
+	e := newEngine(t)
+	for i, flags := range [][]string{nil, {"-race"}} {
+		out := &recorder{}
+		if err := run(t, e, i+1, `fmt.Println("x")`, Settings{GoFlags: flags}, out); err != nil {
+			t.Fatalf("%v: %v", flags, err)
+		}
+		if _, ok := e.tc.pkgs[i]["fmt"]; !ok {
+			t.Errorf("flags %q: the cell was not built directly", flags)
+		}
 	}
 }
 

@@ -96,8 +96,14 @@ func (t guardTransport) Listen(ctx context.Context, addr string) (net.Listener, 
 	if err != nil {
 		return nil, err
 	}
-	return newGuardListener(l, t.lim), nil
+	hook, _ := ctx.Value(subscribeHookKey{}).(func(topic []byte))
+	return newGuardListener(l, t.lim, hook), nil
 }
+
+// subscribeHookKey is the context key under which a socket's context
+// carries the function the guard calls when a peer's subscription is in
+// effect (see guardConn.Read).
+type subscribeHookKey struct{}
 
 func (t guardTransport) Addr(ep string) (string, error) { return t.base.Addr(ep) }
 
@@ -112,15 +118,18 @@ type guardListener struct {
 
 	mu      sync.Mutex
 	pending map[net.Conn]struct{} // accepted, signature not yet read
+
+	onSubscribe func(topic []byte) // nil: subscriptions are not watched
 }
 
-func newGuardListener(l net.Listener, lim guardLimits) *guardListener {
+func newGuardListener(l net.Listener, lim guardLimits, onSubscribe func(topic []byte)) *guardListener {
 	g := &guardListener{
-		Listener: l,
-		lim:      lim,
-		ready:    make(chan net.Conn),
-		done:     make(chan struct{}),
-		pending:  make(map[net.Conn]struct{}),
+		Listener:    l,
+		lim:         lim,
+		onSubscribe: onSubscribe,
+		ready:       make(chan net.Conn),
+		done:        make(chan struct{}),
+		pending:     make(map[net.Conn]struct{}),
 	}
 	go g.acceptLoop()
 	return g
@@ -167,6 +176,10 @@ func (g *guardListener) vet(c net.Conn) {
 		return
 	}
 	gc := newGuardConn(c, prefix, g.lim)
+	if g.onSubscribe != nil {
+		gc.onSubscribe = g.onSubscribe
+		gc.parser.watchSubs = true
+	}
 	// zmq4 abandons, without closing it, a connection whose peer it refuses
 	// (say, an incompatible socket type): unless zmq4 reads past the
 	// handshake in time, close it.
@@ -284,6 +297,8 @@ type guardConn struct {
 	pending []byte      // the peer's handshake, checked, not yet read by zmq4
 	swallow []byte      // the greeting readHandshake sent on zmq4's behalf
 	adopt   *time.Timer // closes the connection if zmq4 abandons it
+
+	onSubscribe func(topic []byte)
 }
 
 // newGuardConn wraps c, whose peer sent prefix (greeting and READY) and got
@@ -299,6 +314,15 @@ func (g *guardConn) Read(b []byte) (int, error) {
 		n := copy(b, g.pending)
 		g.pending = g.pending[n:]
 		return n, nil
+	}
+	if len(g.parser.subs) > 0 {
+		// zmq4 reads each message exactly and handles it before it reads
+		// on, so the subscriptions in what it has read are in effect now:
+		// a message published from here on reaches this peer.
+		for _, topic := range g.parser.subs {
+			g.onSubscribe(topic)
+		}
+		g.parser.subs = g.parser.subs[:0]
 	}
 	if g.adopt != nil {
 		// zmq4 reads past the handshake only once it has adopted the connection.

@@ -22,6 +22,7 @@ type Sockets struct {
 	Shell, Control, Stdin, IOPub *Channel
 
 	hb     zmq4.Socket
+	subs   chan string // iopub subscriptions in effect, for iopub_welcome
 	all    []zmq4.Socket
 	cancel context.CancelFunc
 	done   sync.WaitGroup // the heartbeat and the context watcher
@@ -54,13 +55,17 @@ func Listen(ctx context.Context, info *ConnectionInfo, logger *slog.Logger) (*So
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
-	s := &Sockets{cancel: cancel}
+	s := &Sockets{cancel: cancel, subs: make(chan string, 16)}
 	// zmq4 logs failed handshakes on its own logger; route them to ours.
 	zlog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
 	bind := func(name string, port int, newSock func(context.Context, ...zmq4.Option) zmq4.Socket) (zmq4.Socket, error) {
+		sctx := ctx
+		if port == info.IOPubPort {
+			sctx = context.WithValue(ctx, subscribeHookKey{}, s.subscribed)
+		}
 		// zmq4's Send waits up to this timeout (default: 5 minutes) for a
 		// first peer to connect; a message for nobody should not wait that long.
-		sock := newSock(ctx, zmq4.WithLogger(zlog), zmq4.WithTimeout(writeTimeout))
+		sock := newSock(sctx, zmq4.WithLogger(zlog), zmq4.WithTimeout(writeTimeout))
 		ep, err := guardEndpoint(info.Transport, info.Endpoint(port))
 		if err == nil {
 			err = sock.Listen(ep)
@@ -119,6 +124,20 @@ func Listen(ctx context.Context, info *ConnectionInfo, logger *slog.Logger) (*So
 	}()
 	logger.Debug("listening", "connection", info)
 	return s, nil
+}
+
+// Subscriptions delivers the topic of each iopub subscription once it is
+// in effect, so that the kernel can greet the new subscriber with an
+// iopub_welcome message (JEP 65): a client then knows that iopub is
+// connected without polling with kernel_info requests. Subscriptions that
+// arrive faster than they are read are dropped.
+func (s *Sockets) Subscriptions() <-chan string { return s.subs }
+
+func (s *Sockets) subscribed(topic []byte) {
+	select {
+	case s.subs <- string(topic):
+	default:
+	}
 }
 
 // heartbeat echoes every message back to its sender until ctx ends.

@@ -455,3 +455,32 @@ func healthyGot(t *testing.T, s *Sockets, c *testClient) bool {
 		}
 	}
 }
+
+// A subscriber is reported once its subscription is in effect: a message
+// published right after the report reaches it (what iopub_welcome relies on).
+func TestSubscriptionReportedWhenInEffect(t *testing.T) {
+	info := testInfo(t, "key")
+	k := startTestKernel(t, info)
+	for round := range 3 {
+		c := dialTestClient(t, info, "key")
+		select {
+		case topic := <-k.sockets.Subscriptions():
+			if topic != "" {
+				t.Fatalf("topic = %q, want the empty topic", topic)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("round %d: no subscription reported", round)
+		}
+		w, err := NewMessage("iopub_welcome", "kernel-session", map[string]string{"subscription": ""})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := k.sockets.IOPub.Send(w); err != nil {
+			t.Fatal(err)
+		}
+		m := recvWithin(c.iopubIn, 5*time.Second)
+		if m == nil || m.Header.MsgType != "iopub_welcome" {
+			t.Fatalf("round %d: the message published after the report did not arrive: %+v", round, m)
+		}
+	}
+}

@@ -45,7 +45,18 @@ type zmtpParser struct {
 	frameSize uint64
 	msgTotal  uint64 // bytes of the earlier frames of this multipart message
 	handshook bool   // the peer's first command (READY) has been read
+
+	// A SUB peer subscribes with a one-frame message: 0x01 and the topic.
+	// When watchSubs is set (iopub), the parser keeps such topics in subs.
+	watchSubs bool
+	capturing bool   // the body being read may be a subscription
+	capture   []byte // its bytes so far
+	subs      [][]byte
 }
+
+// maxTopic bounds the subscription topics the parser keeps; Jupyter
+// clients subscribe to the empty topic.
+const maxTopic = 255
 
 func newZMTPParser(lim frameLimits) *zmtpParser {
 	return &zmtpParser{lim: lim, state: stateGreeting, remaining: greetingLen}
@@ -57,6 +68,9 @@ func (p *zmtpParser) feed(b []byte) error {
 		switch p.state {
 		case stateGreeting, stateBody:
 			k := min(p.remaining, uint64(len(b)))
+			if p.capturing {
+				p.capture = append(p.capture, b[:k]...)
+			}
 			p.remaining -= k
 			b = b[k:]
 			if p.remaining == 0 {
@@ -103,6 +117,8 @@ func (p *zmtpParser) startBody() error {
 	}
 	p.state = stateBody
 	p.remaining = p.frameSize
+	p.capturing = p.watchSubs && !isCmd && p.msgTotal == 0 && p.flags&flagMore == 0 && p.frameSize <= maxTopic+1
+	p.capture = p.capture[:0]
 	if p.remaining == 0 {
 		p.endField()
 	}
@@ -119,7 +135,11 @@ func (p *zmtpParser) endField() {
 			p.msgTotal += p.frameSize
 		default:
 			p.msgTotal = 0
+			if p.capturing && len(p.capture) > 0 && p.capture[0] == 1 {
+				p.subs = append(p.subs, append([]byte(nil), p.capture[1:]...))
+			}
 		}
+		p.capturing = false
 	}
 	p.state = stateFlags
 }

@@ -50,6 +50,7 @@ func (w *Workspace) Warm(ctx context.Context, goCommand string, race bool) error
 		args := append([]string{"build", "-o", filepath.Join(dir, "warm")}, flags...)
 		cmd := exec.CommandContext(ctx, goCommand, append(args, ".")...)
 		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), BuildEnv(len(flags) > 0)...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Run(); err != nil {
@@ -57,4 +58,16 @@ func (w *Workspace) Warm(ctx context.Context, goCommand string, race bool) error
 		}
 	}
 	return nil
+}
+
+// BuildEnv is what the environment of a cell's build adds (the go command's
+// and the toolchain's alike). Cells build as pure Go (CGO_ENABLED=0) unless
+// they need cgo: with cgo linked in (by net, say) the runtime cannot tell
+// that all goroutines are asleep, and a deadlocked cell would hang instead
+// of failing with "all goroutines are asleep". The race detector needs cgo.
+func BuildEnv(race bool) []string {
+	if race {
+		return []string{"CGO_ENABLED=1"}
+	}
+	return []string{"CGO_ENABLED=0"}
 }
