@@ -17,9 +17,10 @@ GOFILES := $(shell find . -name '*.go' -not -path './.venv/*' 2>/dev/null) go.mo
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The Dockerfile runs the same script, so CI tests the image's steps. --race: the first
+# %race cell need not wait for the race-instrumented standard library.
 install: build $(STAMP)
-	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN) install --sys-prefix
-	$(BIN) warm
+	scripts/install.sh --python $(VPY) --conclab $(BIN) --race kernelspec warm
 
 build: $(BIN)
 
