@@ -317,20 +317,24 @@ def run_all(page):
     count, or blank when the kernel aborted it after an earlier error."""
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-    page.wait_for_function(
-        """(sel) => {
-            const prompts = [...document.querySelectorAll(sel + ' .jp-CodeCell .jp-InputPrompt')]
-                .map(p => p.innerText.trim());
-            return prompts.length > 0 && /^\\[\\d+\\]:$/.test(prompts[0]) && !prompts.includes('[*]:');
-        }""", arg=PANEL, timeout=RUN_ALL_MS)
+    try:
+        page.wait_for_function(
+            """(sel) => {
+                const prompts = [...document.querySelectorAll(sel + ' .jp-CodeCell .jp-InputPrompt')]
+                    .map(p => p.textContent.trim());
+                return prompts.length > 0 && /^\\[\\d+\\]:$/.test(prompts[0]) && !prompts.includes('[*]:');
+            }""", arg=PANEL, timeout=RUN_ALL_MS)
+    except playwright_api.TimeoutError:
+        prompts = page.eval_on_selector_all(f"{PANEL} .jp-CodeCell .jp-InputPrompt", "ps => ps.map(p => p.textContent.trim())")
+        raise AssertionError(f"Run All did not finish in {RUN_ALL_MS / 1000:.0f} s; code cell prompts: {prompts}")
     wait_kernel_idle(page)
 
 
 SNAPSHOT_JS = """(sel) => [...document.querySelectorAll(sel)].map(cell => ({
-    prompt: (cell.querySelector('.jp-InputPrompt') || {}).innerText || '',
+    prompt: (cell.querySelector('.jp-InputPrompt') || {}).textContent || '',
     outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => ({
         mime: o.dataset.mimeType || '',
-        text: o.innerText,
+        text: o.textContent,
     })),
 }))"""
 
@@ -349,6 +353,10 @@ def stdout_shown(cell):
     return shown_text(cell, "application/vnd.jupyter.stdout")
 
 
+# The kernel's notice after a %live cell that left goroutines running: information, not an error.
+LIVE_NOTICE = re.compile(r"\d+ goroutines? from live cells (is|are) still running")
+
+
 def check_outputs(nb, shown):
     """Problems with the rendered outputs, against what the notebook's cells promise."""
     problems = []
@@ -364,7 +372,8 @@ def check_outputs(nb, shown):
             continue
         counts.append(int(m.group(1)))
         tags = cell["metadata"].get("tags", [])
-        errors = [o["text"] for o in seen["outputs"] if o["mime"] == "application/vnd.jupyter.stderr"]
+        errors = [o["text"] for o in seen["outputs"] if o["mime"] == "application/vnd.jupyter.stderr"
+                  and not LIVE_NOTICE.fullmatch(o["text"].strip())]
         if "raises-exception" in tags and not errors:
             problems.append(f"{where}: tagged raises-exception but shows no error")
         if errors and "raises-exception" not in tags:
@@ -524,3 +533,23 @@ def stored_output_problems(page, nb):
                 o["mime"] == "application/vnd.jupyter.stderr" for o in seen["outputs"]):
             problems.append(f"cell {i}: shows a stored error")
     return problems
+
+
+def test_lab_runs_live_notebook(lab, page):
+    """The live-cell notebook, Run All in JupyterLab: goroutines started in one %live cell keep
+    working in the next, their leak report shows, and nothing fails outside tagged cells."""
+    name = "06-live-goroutines.ipynb"
+    path = os.path.join(NOTEBOOKS, name)
+    if not os.path.exists(path):
+        pytest.skip(f"no notebooks/{name}")
+    nb = load_notebook(path)
+    open_notebook(page, lab.url(f"lab/tree/notebooks/{name}?reset"), len(nb["cells"]))
+    run_all(page)
+    shown = snapshot(page)
+    problems = check_outputs(nb, shown)
+    stdout = "\n".join(shown_text(s, "application/vnd.jupyter.stdout") for s in shown)
+    stderr = "\n".join(shown_text(s, "application/vnd.jupyter.stderr") for s in shown)
+    assert "from live cells is still running" in stderr, stderr[-2000:]
+    assert stdout.strip(), "the live cells printed nothing"
+    shoot(page, "notebooks-06-live-goroutines-run-all")
+    assert not problems, "\n".join(problems + page.problems)
