@@ -124,6 +124,10 @@ func Run(ctx context.Context, cfg Config) error {
 	// Index the standard library for import fixing and load the packages
 	// cells use most for completion while the user reads the notebook.
 	go func() {
+		// Kernels killed with SIGKILL could not remove their cell modules.
+		if n, err := workspace.Sweep(""); err != nil || n > 0 {
+			log.Info("removed cell modules of kernels that are gone", "count", n, "err", err)
+		}
 		if err := engine.Session().Warm(); err != nil {
 			log.Warn("warm import index", "err", err)
 		}

@@ -1,4 +1,5 @@
 """What a reader does in a notebook, end to end through jupyter_client."""
+import os
 import time
 
 from conftest import errors, execute, text
@@ -260,3 +261,42 @@ def test_iopub_welcome_greets_each_subscriber():
                 kc.stop_channels()
     finally:
         km.shutdown_kernel(now=False)
+
+
+def test_cell_module_of_killed_kernel_is_swept():
+    """A kernel killed with SIGKILL cannot remove its cell module; the next kernel does."""
+    import glob
+    import signal
+    import tempfile
+
+    from conftest import start
+
+    def modules_of(pid):
+        found = []
+        for d in glob.glob(os.path.join(tempfile.gettempdir(), "conclab-*")):
+            try:
+                owner = open(os.path.join(d, ".owner")).read().split()
+            except OSError:
+                continue
+            if owner and owner[0] == str(pid):
+                found.append(d)
+        return found
+
+    km, kc = start()
+    pid = km.provisioner.pid
+    left = modules_of(pid)
+    assert len(left) == 1, left
+    kc.stop_channels()
+    os.kill(pid, signal.SIGKILL)
+    km.shutdown_kernel(now=True)
+    assert os.path.isdir(left[0])
+    km2, kc2 = start()
+    try:
+        deadline = time.monotonic() + 30
+        while os.path.isdir(left[0]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not os.path.isdir(left[0]), "the killed kernel's cell module is still there"
+        assert len(modules_of(km2.provisioner.pid)) == 1
+    finally:
+        kc2.stop_channels()
+        km2.shutdown_kernel(now=False)

@@ -40,6 +40,10 @@ func Create(cacheDir, tmpDir string) (*Workspace, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	if err := claim(dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
 	return &Workspace{Dir: dir, SrcDir: src}, nil
 }
 
