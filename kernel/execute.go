@@ -155,6 +155,9 @@ func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad s
 	if bad != "" {
 		return errorf("UsageError", "%s", bad)
 	}
+	if err := liveTrace(body); err != nil {
+		return err
+	}
 	if reset {
 		if err := k.live.Reset(); err != nil {
 			return err

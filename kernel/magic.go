@@ -85,6 +85,14 @@ func magicTable() map[string]magic {
 				st.Time = true
 				return nil
 			}},
+		"trace": {"%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary",
+			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+				if len(args) > 0 {
+					return errorf("UsageError", "%%trace takes no arguments")
+				}
+				st.Trace = true
+				return nil
+			}},
 		"race": {"%race", "build and run this cell with the race detector",
 			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
 				st.GoFlags = appendMissing(st.GoFlags, "-race")

@@ -50,6 +50,14 @@ type Program struct {
 // remembered import never breaks a later cell. The session is not changed:
 // Commit does that once the program built.
 func (s *Session) Compose(c *Cell, id int) (*Program, error) {
+	return s.ComposeWith(c, id, ComposeOptions{})
+}
+
+// ComposeWith is Compose with options: ComposeOptions.Trace makes a program
+// that records an execution trace of its main (see TraceEnv). A traced
+// program differs in its source, so the engine's binary cache never mixes
+// the two.
+func (s *Session) ComposeWith(c *Cell, id int, opt ComposeOptions) (*Program, error) {
 	if c == nil {
 		return nil, errors.New("compose: no cell")
 	}
@@ -71,6 +79,7 @@ func (s *Session) Compose(c *Cell, id int) (*Program, error) {
 	all := replace(s.remembered(), own)
 	w := s.newWriter(all, c)
 	w.current = len(all) - len(own)
+	w.trace = opt.Trace
 
 	b := &w.buf
 	w.result = c.Main == nil && c.HasBody && c.value != nil
@@ -91,13 +100,34 @@ func (s *Session) Compose(c *Cell, id int) (*Program, error) {
 		w.generated()
 		b.WriteString(resultHelper())
 	}
-	if c.Main != nil {
-		w.directive(currentFile, c.Main.Line, c.Main.Column)
-		b.WriteString(c.Main.Src)
+	if w.trace {
+		w.generated()
+		b.WriteString(traceHelper())
 		b.WriteByte('\n')
+	}
+	if c.Main != nil {
+		src := c.Main.Src
+		if w.trace {
+			renamed, err := renameMain(src, currentFile, c.Main.Line, c.Main.Column)
+			if err != nil {
+				return nil, err
+			}
+			src = renamed
+		}
+		w.directive(currentFile, c.Main.Line, c.Main.Column)
+		b.WriteString(src)
+		b.WriteByte('\n')
+		if w.trace {
+			w.generated()
+			b.WriteString("func main() { defer conclabTraceStart()(); " + traceMain + "() }\n")
+		}
 	} else {
 		w.generated()
 		b.WriteString("func main() {")
+		if w.trace {
+			// First, so that the trace sees everything main does.
+			b.WriteString(" defer conclabTraceStart()();")
+		}
 		if w.flagParse {
 			// As gonb does: package-level flags see the %args arguments.
 			b.WriteString(" flag.Parse()")
@@ -165,6 +195,7 @@ type writer struct {
 	used      uses // what the code takes from outside the package scope
 	flagParse bool // main must call flag.Parse
 	result    bool // main shows the value of the cell's last expression
+	trace     bool // main records an execution trace (ComposeOptions.Trace)
 	paths     []string
 }
 
@@ -282,13 +313,21 @@ func (w *writer) imports() {
 	}
 	slices.Sort(paths)
 	w.paths = slices.Compact(paths)
-	if len(specs) == 0 && len(auto) == 0 && !w.result {
+	if len(specs) == 0 && len(auto) == 0 && !w.result && !w.trace {
 		return
 	}
 	w.buf.WriteString("\nimport (\n")
+	// Named apart from the cell's own imports; Go allows a package twice.
 	if w.result {
-		// Named apart from the cell's own imports; Go allows a package twice.
-		w.buf.WriteString("\tconclabfmt \"fmt\"\n\tconclabos \"os\"\n")
+		w.buf.WriteString("\tconclabfmt \"fmt\"\n")
+	}
+	if w.result || w.trace {
+		w.buf.WriteString("\tconclabos \"os\"\n")
+	}
+	if w.trace {
+		for _, imp := range traceImports {
+			w.buf.WriteString("\t" + imp + "\n")
+		}
 	}
 	for _, path := range slices.Sorted(maps.Keys(auto)) {
 		w.buf.WriteByte('\t')

@@ -41,6 +41,7 @@ type Settings struct {
 	GOMAXPROCS int           // >0: run with this GOMAXPROCS
 	Timeout    time.Duration // >0: stop the program after this long
 	Time       bool          // report wall, CPU and memory after the run (%time)
+	Trace      bool          // record an execution trace, show the scheduler view (%trace)
 }
 
 // An Error is a failure of the user's cell (it did not compile, it panicked,
@@ -131,7 +132,7 @@ func (e *Engine) Warm(ctx context.Context) error {
 // Execute builds and runs cell c as execution id. A user-facing failure is
 // returned as *Error; other errors are the kernel's own.
 func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st Settings, out Output) error {
-	prog, err := e.session.Compose(c, id)
+	prog, err := e.session.ComposeWith(c, id, cell.ComposeOptions{Trace: st.Trace})
 	if err != nil {
 		return &Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
 	}

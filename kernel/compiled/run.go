@@ -70,6 +70,11 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(st.GOMAXPROCS))
 	}
 	cmd.Env = append(cmd.Env, st.Env...)
+	var tr *tracing
+	if st.Trace {
+		tr = newTracing(runDir)
+		cmd.Env = append(cmd.Env, tr.env())
+	}
 	cmd.Stdin = stdinR
 	budget := newOutputBudget(e.opt.MaxOutput)
 	stdout := &streamWriter{name: "stdout", out: out, budget: budget}
@@ -161,6 +166,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // what the program left running goes with it
 	case <-p.interrupt:
 		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was interrupted"}
+		tr.finish(done) // the trace so far is worth seeing: why did it hang?
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
 	case <-ctx.Done():
 		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was stopped"}
@@ -173,6 +179,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 			sizeString64(used), sizeString64(e.opt.MaxMemory))}
 	case <-timeout:
 		stoppedBy = &Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
+		tr.finish(done)
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
 	}
 	wall := time.Since(started)
@@ -190,6 +197,9 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	stdout.flush()
 	if st.Time && cmd.ProcessState != nil {
 		out.Stream("stdout", timeReport(wall, cmd.ProcessState))
+	}
+	if tr != nil {
+		tr.report(out, prog)
 	}
 
 	if stoppedBy != nil {

@@ -1,0 +1,177 @@
+package compiled
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/schedtrace"
+	"github.com/conclab/conclab/plots"
+	"gonum.org/v1/plot/vg"
+)
+
+// %trace: the program is composed to record an execution trace into a file
+// of its run directory (cell.TraceEnv names it); after the run the kernel
+// reads the trace and shows the scheduler view under the cell.
+
+const (
+	// maxTraceBytes bounds the trace the kernel reads: a longer run makes
+	// a trace too large to parse quickly in the kernel's memory.
+	maxTraceBytes = 64 << 20
+	// traceFlushLimit is how long an interrupt or a timeout waits for the
+	// program to finish its trace before stopping it: the program's watcher
+	// looks every 25 ms, and a large trace takes a moment to write out.
+	traceFlushLimit = 2 * time.Second
+)
+
+// A tracing is the kernel's side of one traced run.
+type tracing struct {
+	path string
+}
+
+func newTracing(runDir string) *tracing {
+	path := filepath.Join(runDir, "cell.trace")
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs // the program may change its directory
+	}
+	return &tracing{path: path}
+}
+
+// env is the program's environment entry that turns tracing on.
+func (t *tracing) env() string { return cell.TraceEnv + "=" + t.path }
+
+// finish asks the program to complete its trace before it is stopped, and
+// waits until it did, it ended, or traceFlushLimit passed. done is the
+// program's exit channel (buffered, one value); a value taken from it is
+// put back.
+func (t *tracing) finish(done chan error) {
+	if t == nil {
+		return
+	}
+	if err := os.WriteFile(t.path+cell.TraceStopSuffix, nil, 0o600); err != nil {
+		return
+	}
+	limit := time.NewTimer(traceFlushLimit)
+	defer limit.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			done <- err
+			return
+		case <-limit.C:
+			return
+		case <-tick.C:
+			if _, err := os.Stat(t.path + cell.TraceDoneSuffix); err == nil {
+				return
+			}
+		}
+	}
+}
+
+// report reads the trace and shows it: the picture as a PNG, and the
+// summary as an HTML table with a plain-text fallback. A trace that cannot
+// be read gives a notice on stderr; it never fails the cell.
+func (t *tracing) report(out Output, prog *cell.Program) {
+	defer func() {
+		if r := recover(); r != nil {
+			out.Stream("stderr", fmt.Sprintf("conclab: %%trace: could not draw the trace (%v)\n", r))
+		}
+	}()
+	tr, notes, err := t.read()
+	if err != nil {
+		out.Stream("stderr", "conclab: %trace: "+err.Error()+"\n")
+		return
+	}
+	view := tr.View(schedtrace.ViewOptions{Title: "%trace: the scheduler's view of this cell", Position: position(prog)})
+	view.Summary = append(view.Summary, notes...)
+	chart := plots.Sched(view)
+	png, err := chart.PNG()
+	if err != nil {
+		out.Stream("stderr", "conclab: %trace: drawing the trace: "+err.Error()+"\n")
+		return
+	}
+	w, h := chart.Size()
+	s := tr.Summary()
+	out.Display(display.Data{
+		Data: map[string]any{
+			"image/png": base64.StdEncoding.EncodeToString(png),
+			"text/plain": fmt.Sprintf("%%trace: %d goroutines on %d Ps over %s (a picture)",
+				s.Goroutines, s.Procs, strings.TrimSpace(formatSpan(s.Span))),
+		},
+		// Shown at its 96-dpi size, sharp on high-density screens.
+		Metadata: map[string]any{"image/png": map[string]any{"width": pixels(w), "height": pixels(h)}},
+	})
+	out.Display(display.Data{Data: map[string]any{
+		"text/html":  s.HTML(notes...),
+		"text/plain": chart.String(),
+	}})
+}
+
+// read parses the trace file and says, in notes, how the trace ended when
+// that is worth knowing.
+func (t *tracing) read() (*schedtrace.Trace, []string, error) {
+	why, doneErr := os.ReadFile(t.path + cell.TraceDoneSuffix)
+	f, err := os.Open(t.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, errors.New("the program wrote no trace (it ended before main began?)")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the trace: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > maxTraceBytes {
+		return nil, nil, fmt.Errorf("the trace is %d MB, more than the %d MB %%trace reads; trace a shorter run",
+			fi.Size()>>20, maxTraceBytes>>20)
+	}
+	tr, err := schedtrace.Read(f, schedtrace.Options{Hide: func(fn string) bool {
+		return strings.HasPrefix(fn, cell.TraceFuncPrefix) // the trace's own watcher
+	}})
+	cut := "the program ended before it could finish its trace (os.Exit, log.Fatal, a panic outside main, " +
+		"a kill or the memory limit)"
+	switch {
+	case errors.Is(err, schedtrace.ErrEmpty) && doneErr != nil:
+		return nil, nil, errors.New(cut + ", so there is no trace to show")
+	case err != nil:
+		return nil, nil, err
+	}
+	var notes []string
+	switch {
+	case doneErr != nil:
+		notes = append(notes, cut+": the picture ends early")
+		tr.Incomplete = "" // said by the note above, in words a reader can act on
+	case string(why) == cell.TraceStoppedBlocked:
+		notes = append(notes, fmt.Sprintf("tracing stopped at %s, when every goroutine had stayed blocked: "+
+			"Go cannot detect a deadlock while a trace runs, so %%trace stops tracing to let it; "+
+			"if the program went on, the rest of its run is not in the picture", strings.TrimSpace(formatSpan(tr.Span))))
+	case string(why) == cell.TraceStoppedRequested:
+		notes = append(notes, "the cell was stopped: the picture ends where it was")
+	}
+	return tr, notes, nil
+}
+
+// position names a source position of the program as the cell's user
+// knows it: "line 5", "cell [3] line 4", or "file.go:12" outside cells.
+func position(prog *cell.Program) func(file string, line int) string {
+	return func(file string, line int) string {
+		pos := file + ":" + strconv.Itoa(line)
+		if named := prog.Rewrite(pos); named != pos {
+			return named
+		}
+		return filepath.Base(file) + ":" + strconv.Itoa(line)
+	}
+}
+
+// pixels is a length on a 96-dpi screen.
+func pixels(l vg.Length) int { return int(float64(l/vg.Inch)*96 + 0.5) }
+
+// formatSpan prints a duration the way %time does.
+func formatSpan(d time.Duration) string { return round(d).String() }

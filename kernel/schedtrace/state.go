@@ -1,0 +1,84 @@
+package schedtrace
+
+import "strings"
+
+// A State is what a goroutine was doing at some moment: running, waiting
+// for a P, or blocked for a reason. On a P's lane it says what the P ran
+// (Running for the program's code, Syscall, GC, Runtime).
+type State uint8
+
+// The states, in the order summaries list them.
+const (
+	Running  State = iota // executing Go code on a P
+	Runnable              // ready, waiting for a P
+	Chan                  // blocked sending or receiving on a channel
+	Select                // blocked in a select
+	Sync                  // blocked on a sync.Mutex, RWMutex, WaitGroup, Cond or semaphore
+	Syscall               // in a system call, or waiting for network I/O
+	Sleep                 // in time.Sleep
+	GC                    // helping the garbage collector or waiting for it
+	Other                 // blocked for another reason (select{}, a nil channel, ...)
+	Runtime               // on a P only: a goroutine of the runtime ran
+	numStates
+)
+
+var stateNames = [numStates]string{
+	Running: "running", Runnable: "runnable", Chan: "chan", Select: "select", Sync: "sync",
+	Syscall: "syscall", Sleep: "sleep", GC: "GC", Other: "other", Runtime: "runtime",
+}
+
+// String is the state's short name, the one plots.SchedView uses: "running",
+// "runnable", "chan", "select", "sync", "syscall", "sleep", "GC", "other",
+// "runtime".
+func (s State) String() string {
+	if s < numStates {
+		return stateNames[s]
+	}
+	return "unknown"
+}
+
+// Blocked reports whether the state is a goroutine waiting for something
+// other than a P.
+func (s State) Blocked() bool { return s >= Chan && s <= Other }
+
+// reasonState maps the reason a goroutine blocked, as the runtime writes it
+// in the trace ("chan receive", "sync", "sleep", ...), to a State.
+func reasonState(reason string) State {
+	switch {
+	case reason == "chan send", reason == "chan receive":
+		return Chan
+	case reason == "select":
+		return Select
+	case reason == "sync", strings.HasPrefix(reason, "sync."):
+		return Sync
+	case reason == "sleep":
+		return Sleep
+	case reason == "network":
+		return Syscall
+	case strings.HasPrefix(reason, "GC "), strings.Contains(reason, "until GC"):
+		return GC
+	}
+	return Other // "forever" (select{} and nil channels), "unspecified", "synctest", ...
+}
+
+// stackState guesses why a goroutine found waiting when the trace began is
+// blocked, from the functions on its stack, innermost first: the trace gives
+// a reason only for blocks it saw happen.
+func stackState(funcs []string) State {
+	for _, f := range funcs {
+		switch {
+		case strings.HasPrefix(f, "runtime.chanrecv"), strings.HasPrefix(f, "runtime.chansend"):
+			return Chan
+		case f == "runtime.selectgo":
+			return Select
+		case strings.HasPrefix(f, "sync."), strings.HasPrefix(f, "internal/sync."),
+			strings.HasPrefix(f, "runtime.semacquire"), f == "runtime.notifyListWait":
+			return Sync
+		case f == "time.Sleep":
+			return Sleep
+		case f == "runtime.netpollblock", strings.HasPrefix(f, "internal/poll."):
+			return Syscall
+		}
+	}
+	return Other
+}
