@@ -1,8 +1,10 @@
-"""Faults and load, bounded for `make test`; `make stress` runs them bigger (CONCLAB_STRESS=1).
+"""Faults and load, bounded for `make test`; `make stress` runs them at the issue's sizes (CONCLAB_STRESS=1).
 
 The figures land in FIGURES and conftest prints them as one summary line."""
 import os
+import queue
 import subprocess
+import threading
 import time
 import uuid
 
@@ -19,6 +21,31 @@ def rss_mb(pid):
     return 0.0
 
 
+class PeakRSS:
+    """Samples a process's resident memory in the background; .peak in MB."""
+
+    def __init__(self, pid):
+        self.pid, self.peak = pid, 0.0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                self.peak = max(self.peak, rss_mb(self.pid))
+            except FileNotFoundError:
+                return
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+
 def processes_named(marker):
     out = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
     return len(out.split())
@@ -27,43 +54,79 @@ def processes_named(marker):
 def test_queued_requests_answered_in_order(kernel):
     km, kc = kernel
     n = 1000 if STRESS else 200
-    ids = [kc.execute(f"fmt.Println({i})") for i in range(n)]
+    # One program for all (the %env line is not part of it), so the queue is
+    # what is measured rather than the build of a thousand programs; each
+    # cell still prints its own number.
+    ids = [kc.execute(f'%env QUEUED {i}\nfmt.Println("cell", os.Getenv("QUEUED"))') for i in range(n)]
     replies = []
+    wanted = set(ids)
     while len(replies) < n:
         r = kc.get_shell_msg(timeout=300)
+        if r["parent_header"].get("msg_id") not in wanted:
+            continue  # a late answer to the start-up's kernel_info_requests
         replies.append((r["parent_header"]["msg_id"], r["content"]["status"], r["content"]["execution_count"]))
     assert [r[0] for r in replies] == ids
     assert all(r[1] == "ok" for r in replies)
     counts = [r[2] for r in replies]
     assert counts == list(range(counts[0], counts[0] + n))
-    FIGURES["queued requests answered in order"] = n
+    printed = {}
+    deadline = time.monotonic() + 120
+    while len(printed) < n and time.monotonic() < deadline:
+        try:
+            m = kc.get_iopub_msg(timeout=1)
+        except queue.Empty:
+            continue
+        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout":
+            for line in m["content"]["text"].splitlines():
+                if line.startswith("cell "):
+                    printed[m["parent_header"]["msg_id"]] = line
+    assert [printed.get(i) for i in ids] == [f"cell {i}" for i in range(n)]
+    FIGURES["queued"] = f"{n:,} queued requests answered in order, counts {counts[0]}..{counts[-1]}"
+
+
+def flood(mb):
+    return f'line := strings.Repeat("x", 1023) + "\\n"\nfor range {mb} * 1024 {{\n\tos.Stdout.WriteString(line)\n}}'
 
 
 def test_output_flood_is_capped_and_kernel_stays_small(kernel):
     km, kc = kernel
     mb = 500 if STRESS else 100
-    code = f'line := strings.Repeat("x", 1023) + "\\n"\nfor range {mb} * 1024 {{\n\tos.Stdout.WriteString(line)\n}}'
-    reply, out = execute(kc, code, timeout=600)
+    with PeakRSS(km.provisioner.pid) as rss:
+        reply, out = execute(kc, flood(mb), timeout=600)
     assert reply["status"] == "ok"
     shown = len(text(out))
     assert shown <= 5 * 1024 * 1024
     assert "output cut at 5 MB" in text(out, "stderr")
-    FIGURES["output"] = f"{mb} MB printed, {shown / 1e6:.1f} MB shown"
-    FIGURES["kernel RSS after flood"] = f"{rss_mb(km.provisioner.pid):.0f} MB"
+    assert rss.peak < 300, f"kernel RSS reached {rss.peak:.0f} MB while {mb} MB went by"
+    FIGURES["output"] = f"{mb} MB output capped at {shown / 2**20:.0f} MB, kernel RSS peak {rss.peak:.0f} MB"
+
+
+def test_output_limit_is_configurable():
+    km, kc = start(env={**os.environ, "CONCLAB_MAX_OUTPUT": "1MB"})
+    try:
+        reply, out = execute(kc, flood(20), timeout=300)
+        assert reply["status"] == "ok"
+        assert 0 < len(text(out)) <= 1 << 20
+        notice = text(out, "stderr")
+        assert "output cut at 1 MB" in notice and "CONCLAB_MAX_OUTPUT" in notice, notice
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
 
 
 def test_runaway_allocation_stopped():
     # Half the machine's memory (the default) takes long to fill; a small
     # limit set the way a lab would set it shows the same path quickly.
-    limit = "2GiB" if STRESS else "300MB"
+    limit, named = ("2GiB", "limit of 2 GB") if STRESS else ("300MB", "limit of 300 MB")
     km, kc = start(env={**os.environ, "CONCLAB_MAX_MEMORY": limit})
     try:
         code = "var keep [][]byte\nfor {\n\tb := make([]byte, 64<<20)\n\tfor i := range b {\n\t\tb[i] = 1\n\t}\n\tkeep = append(keep, b)\n}"
         reply, _ = execute(kc, code, timeout=600)
         assert reply["status"] == "error" and reply["ename"] == "MemoryLimit", reply
+        assert named in reply["evalue"] and "CONCLAB_MAX_MEMORY" in reply["evalue"], reply
         _, out = execute(kc, 'fmt.Println("survived")')
         assert text(out) == "survived\n"
-        FIGURES["runaway allocation"] = f"stopped at {limit}, kernel survived, kernel RSS {rss_mb(km.provisioner.pid):.0f} MB"
+        FIGURES["runaway allocation"] = f"runaway allocation stopped at {limit}, kernel survived, kernel RSS {rss_mb(km.provisioner.pid):.0f} MB"
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
@@ -71,58 +134,118 @@ def test_runaway_allocation_stopped():
 
 def test_interrupt_storm_and_many_children_leave_nothing(fresh_kernel):
     km, kc = fresh_kernel
-    marker = f"9{uuid.uuid4().int % 10**6}.25"
     kids = 200
-    code = f'for range {kids} {{\n\texec.Command("sleep", "{marker}").Start()\n}}\nfmt.Println("spawned")\ntime.Sleep(time.Hour)'
-    msg_id = kc.execute(code)
-    deadline = time.monotonic() + 120
-    while processes_named(marker) < kids and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert processes_named(marker) == kids
-    for _ in range(20):  # a storm: most find nothing to interrupt
-        km.interrupt_kernel()
+    rounds, storm = (5, 50) if STRESS else (1, 20)
+    left = 0
+    for _ in range(rounds):
+        marker = f"9{uuid.uuid4().int % 10**6}.25"
+        code = f'for range {kids} {{\n\texec.Command("sleep", "{marker}").Start()\n}}\nfmt.Println("spawned")\ntime.Sleep(time.Hour)'
+        msg_id = kc.execute(code)
+        deadline = time.monotonic() + 120
+        while processes_named(marker) < kids and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert processes_named(marker) == kids
+        for _ in range(storm):  # a storm: most find nothing to interrupt
+            km.interrupt_kernel()
+        while True:
+            r = kc.get_shell_msg(timeout=60)
+            if r["parent_header"]["msg_id"] == msg_id:
+                break
+        time.sleep(0.5)
+        left += processes_named(marker)
+        assert left == 0
+        # Interrupts of the storm still in flight may stop the next cell, as
+        # they should; once they are spent, cells run again.
+        for _ in range(storm):
+            reply, out = execute(kc, 'fmt.Println("calm")')
+            if reply["status"] == "ok":
+                break
+            assert reply["ename"] == "Interrupted", reply
+        assert text(out) == "calm\n", (reply, out)
+    FIGURES["interrupts"] = f"{rounds}x{storm} interrupts on {rounds * kids} children, {left} left"
+
+
+# ---------------------------------------------------------------- restarts
+
+
+def marked(mark):
+    """Pids of the processes whose environment carries mark: the test's
+    kernels and everything they started (cells, their children, live workers),
+    whoever else runs kernels on this machine."""
+    needle = f"CONCLAB_TEST_MARK={mark}".encode()
+    pids = set()
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    with open(f"/proc/{name}/stat") as s:
+                        if s.read().rsplit(")", 1)[1].split()[0] != "Z":
+                            pids.add(int(name))
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return pids
+
+
+def settle(mark, allowed, seconds=10):
+    """The marked processes outside allowed once they had time to end."""
+    deadline = time.monotonic() + seconds
     while True:
-        r = kc.get_shell_msg(timeout=60)
-        if r["parent_header"]["msg_id"] == msg_id:
-            break
-    time.sleep(0.5)
-    left = processes_named(marker)
-    assert left == 0
-    # Interrupts of the storm still in flight may stop the next cell, as
-    # they should; once they are spent, cells run again.
-    for _ in range(3):
-        reply, out = execute(kc, 'fmt.Println("calm")')
-        if reply["status"] == "ok":
-            break
-        assert reply["ename"] == "Interrupted", reply
-    assert text(out) == "calm\n", (reply, out)
-    FIGURES["children after interrupt"] = f"{kids} started, {left} left"
+        extra = marked(mark) - allowed
+        if not extra or time.monotonic() > deadline:
+            return extra
+        time.sleep(0.1)
+
+
+def sleepers(token):
+    return processes_named(f"sleep {token}")
+
+
+def keep_busy(kc):
+    """Leave the kernel with everything that must stop with it: a live
+    worker with a child process and a goroutine, and a running compiled cell
+    with a child of its own."""
+    token = f"6{uuid.uuid4().int % 10**6}.5"
+    reply, out = execute(kc, f'%live\nexec.Command("sleep", "{token}").Start()\ngo func() {{ select {{}} }}()\nfmt.Println("live")')
+    assert text(out) == "live\n", (reply, out)
+    kc.execute(f'exec.Command("sleep", "{token}").Start()\ntime.Sleep(time.Hour)')
+    deadline = time.monotonic() + 120
+    while sleepers(token) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sleepers(token) == 2, "the cells did not start their processes"
 
 
 def test_restarts_and_shutdowns_leave_no_process():
-    n = 50 if STRESS else 5
-    before = conclab_processes()
-    for i in range(n):
-        km, kc = start()
-        execute(kc, "fmt.Println(1)")
-        if i % 2 == 0:
+    n = 50 if STRESS else 3
+    mark = uuid.uuid4().hex
+    env = {**os.environ, "CONCLAB_TEST_MARK": mark}
+    leaked = []
+
+    km, kc = start(env=env)
+    try:
+        for _ in range(n):
+            keep_busy(kc)
             km.restart_kernel(now=False)
             kc.wait_for_ready(timeout=120)
-            execute(kc, "fmt.Println(2)")
+            leaked += settle(mark, {km.provisioner.pid})
+        reply, out = execute(kc, 'fmt.Println("after restarts")')
+        assert text(out) == "after restarts\n"
+    finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
-    time.sleep(0.5)
-    leaked = conclab_processes() - before
-    assert not leaked, leaked
-    FIGURES["restarts and shutdowns"] = f"{n} kernels, {len(leaked)} leaked processes"
+    leaked += settle(mark, set())
+    restart_leaks = len(leaked)
 
-
-def conclab_processes():
-    """Pids of kernels and cell programs on this machine."""
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    pids = set()
-    for line in out.splitlines():
-        pid, _, args = line.strip().partition(" ")
-        if "conclab kernel" in args or args.startswith("cell"):
-            pids.add(int(pid))
-    return pids
+    for _ in range(n):
+        km, kc = start(env=env)
+        try:
+            keep_busy(kc)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+        leaked += settle(mark, set())
+    assert not leaked, subprocess.run(["ps", "-o", "pid,ppid,args", "-p", ",".join(map(str, leaked))],
+                                      capture_output=True, text=True).stdout
+    FIGURES["restarts"] = (f"{n} restarts, {restart_leaks} leaked processes; "
+                           f"{n} shutdowns, {len(leaked) - restart_leaks} leaked processes")

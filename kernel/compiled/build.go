@@ -44,6 +44,11 @@ func (e *Engine) build(ctx context.Context, prog *cell.Program, st Settings) (st
 		os.Remove(tmp)
 		return "", err
 	}
+	// The linker makes the binary 0755; only its user runs it.
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("build cell: %w", err)
+	}
 	if err := os.Rename(tmp, bin); err != nil {
 		return "", fmt.Errorf("build cell: %w", err)
 	}

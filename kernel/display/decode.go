@@ -25,6 +25,13 @@ func (d *decoder) decode() (msg protocol.DisplayData, err error) {
 			err = fmt.Errorf("malformed display message: gob panicked: %v", p)
 		}
 	}()
+	// Go 1.26's gob makes a nil map as large as the element count the stream
+	// announces, before it reads an element: a few bytes announcing billions
+	// would make the kernel die of an out-of-memory fatal error. Maps gob
+	// finds ready are not sized by that count. (Maps nested in interface
+	// values, which gonbui registers for widget comms, are still made that
+	// way; gob reads them only from the cell's own display pipe.)
+	msg = protocol.DisplayData{Data: map[protocol.MIMEType]any{}, Metadata: map[string]any{}}
 	err = d.dec.Decode(&msg)
 	return msg, err
 }

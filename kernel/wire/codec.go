@@ -123,6 +123,11 @@ func parseHeader(data []byte, required bool) (Header, error) {
 	if required && (h.MsgID == "" || h.MsgType == "") {
 		return h, errors.New("msg_id and msg_type must not be empty")
 	}
+	for _, v := range []string{h.MsgID, h.MsgType, h.Session, h.Username, h.Date, h.Version} {
+		if unreadableDate(v) {
+			return h, errors.New("a field has the form of a date but is not one (clients could not read the replies)")
+		}
+	}
 	return h, nil
 }
 
