@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/compiled"
@@ -30,22 +31,29 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case req := <-k.executions:
-			k.publishStatus(req, "busy")
-			if err := k.handleExecute(ctx, req); err != nil {
-				k.log.Warn("execute failed", "err", err)
+			for req != nil {
+				k.publishStatus(req, "busy")
+				next, err := k.handleExecute(ctx, req)
+				if err != nil {
+					k.log.Warn("execute failed", "err", err)
+				}
+				k.publishStatus(req, "idle")
+				req = next // taken from the queue while aborting, and to be run
 			}
-			k.publishStatus(req, "idle")
 		}
 	}
 }
 
 // handleExecute answers an execute_request: it runs the cell's magics and
-// shell lines, then its Go code, publishing what happens on iopub.
-func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
+// shell lines, then its Go code, publishing what happens on iopub. After a
+// failed cell it may return the next request, taken from the queue while
+// aborting those sent before the failure (see abortQueued).
+func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (next *wire.Message, err error) {
+	started := time.Now()
 	var c executeRequest
 	if err := req.DecodeContent(&c); err != nil {
 		// A malformed request still gets an answer, so the client does not wait forever.
-		return k.reply(k.sockets.Shell, req, "execute_reply", k.withCount(errorContent("BadRequest", err.Error(), nil)))
+		return nil, k.reply(k.sockets.Shell, req, "execute_reply", k.withCount(errorContent("BadRequest", err.Error(), nil)))
 	}
 	store := (c.StoreHistory == nil || *c.StoreHistory) && !c.Silent
 	allowStdin := c.AllowStdin == nil || *c.AllowStdin
@@ -74,12 +82,12 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
 	}
 
 	out := &output{k: k, req: req, allowStdin: allowStdin, silent: c.Silent, store: store, count: count}
-	err := k.executeSafely(runCtx, c.Code, count, out)
+	err = k.executeSafely(runCtx, c.Code, count, out)
 
 	var cellErr *compiled.Error
 	switch {
 	case err == nil:
-		return k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{
+		return nil, k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{
 			"status": "ok", "execution_count": count, "user_expressions": map[string]any{}, "payload": orEmptyList(out.payload),
 		})
 	case errors.As(err, &cellErr):
@@ -99,9 +107,9 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) error {
 	content["user_expressions"] = map[string]any{}
 	err = k.reply(k.sockets.Shell, req, "execute_reply", content)
 	if stopOnError {
-		k.abortQueued()
+		next = k.abortQueued(req, time.Since(started))
 	}
-	return err
+	return next, err
 }
 
 // executeSafely is execute with a guard: a bug in the kernel's own code
@@ -170,18 +178,53 @@ func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad s
 	return k.live.Execute(ctx, body, out)
 }
 
-// abortQueued answers every execute_request already queued with status
-// aborted, as stop_on_error asks: after a failed cell, "Run all" stops.
-func (k *Kernel) abortQueued() {
+// abortLinger is how long after a failed cell the kernel still looks for
+// execute_requests sent before the failure: "Run all" sends every cell at
+// once, and a cell that fails to compile can fail before the requests sent
+// right after it have arrived.
+const abortLinger = 50 * time.Millisecond
+
+// abortQueued answers the execute_requests queued behind failed, a request
+// that failed after took, with status aborted, as stop_on_error asks: after
+// a failed cell, "Run all" stops. What is in the queue already is aborted;
+// a request that arrives during the linger is aborted if its client sent it
+// before it could have seen the failure (by the client's own clock: sent
+// less than took after failed), and otherwise returned, to be run next.
+func (k *Kernel) abortQueued(failed *wire.Message, took time.Duration) *wire.Message {
+	abort := func(req *wire.Message) {
+		k.publishStatus(req, "busy")
+		// No execution_count: the cell did not run, and frontends show it so.
+		_ = k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{"status": "aborted"})
+		k.publishStatus(req, "idle")
+	}
+queued:
 	for {
 		select {
 		case req := <-k.executions:
-			k.publishStatus(req, "busy")
-			// No execution_count: the cell did not run, and frontends show it so.
-			_ = k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{"status": "aborted"})
-			k.publishStatus(req, "idle")
+			abort(req)
 		default:
-			return
+			break queued
+		}
+	}
+	sentAt := func(m *wire.Message) (time.Time, bool) {
+		t, err := time.Parse(time.RFC3339Nano, m.Header.Date)
+		return t, err == nil
+	}
+	failedSent, ok := sentAt(failed)
+	if !ok {
+		return nil
+	}
+	linger := time.NewTimer(abortLinger)
+	defer linger.Stop()
+	for {
+		select {
+		case req := <-k.executions:
+			if sent, ok := sentAt(req); !ok || sent.Sub(failedSent) >= took {
+				return req
+			}
+			abort(req)
+		case <-linger.C:
+			return nil
 		}
 	}
 }

@@ -192,8 +192,8 @@ def test_sigint_interrupts_cell_not_kernel(kernel):
     assert reply["content"]["status"] == "error"
     assert reply["content"]["ename"] == "Interrupted"
     assert km.is_alive()
-    _, out = execute(kc, 'fmt.Println("alive")')
-    assert text(out) == "alive\n"
+    rep, out = execute(kc, 'fmt.Println("alive")')
+    assert text(out) == "alive\n", (rep, out)
 
 
 def complete(kc, code, cursor=None):

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +45,8 @@ type toolchain struct {
 	toolDir  string // compile and link
 	goroot   string
 	lang     string // -lang, from the cell module's go line
+	module   string // the cell module's path
+	goenv    map[string]string
 
 	mu   sync.Mutex
 	pkgs [2]map[string]pkgFile // by race: import path -> compiled package
@@ -54,6 +57,7 @@ type toolchain struct {
 type pkgFile struct {
 	file string
 	deps []string
+	mod  *debug.Module // the module that provides it; nil for the standard library
 }
 
 // errIndirect means the direct path does not handle this program; the
@@ -93,7 +97,7 @@ func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string
 	if race {
 		roots = append(roots, "runtime/race")
 	}
-	cfg, err := t.importcfg(ctx, roots, race)
+	cfg, linkcfg, err := t.importcfg(ctx, roots, race)
 	if err != nil {
 		return err
 	}
@@ -108,9 +112,12 @@ func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string
 	if err := os.WriteFile(filepath.Join(work, "importcfg"), cfg, 0o600); err != nil {
 		return fmt.Errorf("build cell: %w", err)
 	}
+	if err := os.WriteFile(filepath.Join(work, "importcfg.link"), linkcfg, 0o600); err != nil {
+		return fmt.Errorf("build cell: %w", err)
+	}
 	compile := []string{"-o", "main.a", "-p", "main", "-lang=" + t.lang, "-complete",
 		"-c=" + strconv.Itoa(min(runtime.NumCPU(), 4)), "-nolocalimports", "-importcfg", "importcfg", "-pack"}
-	link := []string{"-o", out, "-importcfg", "importcfg", "-buildmode=exe", "-s", "-w"}
+	link := []string{"-o", out, "-importcfg", "importcfg.link", "-buildmode=exe", "-s", "-w"}
 	if race {
 		compile = append(compile, "-race")
 		link = append(link, "-race", "-extld="+cc())
@@ -127,17 +134,22 @@ func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string
 // init finds the tools and the language version once.
 func (t *toolchain) init(ctx context.Context) error {
 	t.setup.Do(func() {
-		out, err := t.goOutput(ctx, nil, "env", "GOTOOLDIR", "GOROOT")
+		names := []string{"GOTOOLDIR", "GOROOT", "GOARCH", "GOOS", "GOAMD64", "GOARM64", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"}
+		out, err := t.goOutput(ctx, nil, append([]string{"env"}, names...)...)
 		if err != nil {
 			t.setupErr = err
 			return
 		}
-		f := strings.Fields(out)
-		if len(f) != 2 {
+		values := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(values) != len(names) {
 			t.setupErr = fmt.Errorf("go env: unexpected output %q", out)
 			return
 		}
-		t.toolDir, t.goroot = f[0], f[1]
+		t.goenv = map[string]string{}
+		for i, n := range names {
+			t.goenv[n] = values[i]
+		}
+		t.toolDir, t.goroot = t.goenv["GOTOOLDIR"], t.goenv["GOROOT"]
 		mod, err := os.ReadFile(filepath.Join(t.dir, "go.mod"))
 		if err != nil {
 			t.setupErr = err
@@ -146,6 +158,9 @@ func (t *toolchain) init(ctx context.Context) error {
 		for _, l := range strings.Split(string(mod), "\n") {
 			if v, ok := strings.CutPrefix(strings.TrimSpace(l), "go "); ok {
 				t.lang = "go" + strings.Join(strings.SplitN(strings.TrimSpace(v), ".", 3)[:2], ".")
+			}
+			if v, ok := strings.CutPrefix(strings.TrimSpace(l), "module "); ok {
+				t.module = strings.TrimSpace(v)
 			}
 		}
 		if t.lang == "" {
@@ -191,7 +206,7 @@ func scanImports(src []byte) ([]string, importNeeds) {
 // importcfg returns the compiler's and linker's import configuration for a
 // program importing roots: every package they need, directly or not. It
 // asks the go command about packages it has not seen.
-func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) ([]byte, error) {
+func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) (cfg, linkcfg []byte, err error) {
 	mode := 0
 	if race {
 		mode = 1
@@ -201,11 +216,11 @@ func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) ([
 	need, missing := t.closure(roots, mode)
 	if len(missing) > 0 {
 		if err := t.list(ctx, missing, mode); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		need, missing = t.closure(roots, mode)
 		if len(missing) > 0 {
-			return nil, errIndirect
+			return nil, nil, errIndirect
 		}
 	}
 	var b bytes.Buffer
@@ -217,11 +232,60 @@ func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) ([
 		// `go clean -cache` may have removed it since: ask again next time.
 		if _, err := os.Stat(file); err != nil {
 			t.pkgs[mode] = map[string]pkgFile{}
-			return nil, errIndirect
+			return nil, nil, errIndirect
 		}
 		fmt.Fprintf(&b, "packagefile %s=%s\n", p, file)
 	}
-	return b.Bytes(), nil
+	cfg = slices.Clone(b.Bytes())
+	// Only the linker reads the build information.
+	fmt.Fprintf(&b, "modinfo %q\n", t.modinfo(need, mode))
+	return cfg, b.Bytes(), nil
+}
+
+// The markers around the build information the linker writes into a
+// binary, where runtime/debug.ReadBuildInfo finds it (as the go command
+// writes them).
+const (
+	modinfoStart = "0w\xaf\f\x92t\b\x02A\xe1\xc1\a\xe6\xd6\x18\xe6"
+	modinfoEnd   = "\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2"
+)
+
+// modinfo is the build information of a cell program made of pkgs, as go
+// build records it, so that debug.ReadBuildInfo tells a cell the same: its
+// modules, and settings such as -race and CGO_ENABLED.
+func (t *toolchain) modinfo(pkgs []string, mode int) string {
+	bi := debug.BuildInfo{Path: t.module, Main: debug.Module{Path: t.module, Version: "(devel)"}}
+	seen := map[string]bool{}
+	for _, p := range pkgs {
+		if m := t.pkgs[mode][p].mod; m != nil && !seen[m.Path] {
+			seen[m.Path] = true
+			bi.Deps = append(bi.Deps, m)
+		}
+	}
+	slices.SortFunc(bi.Deps, func(a, b *debug.Module) int { return strings.Compare(a.Path, b.Path) })
+	set := func(k, v string) { bi.Settings = append(bi.Settings, debug.BuildSetting{Key: k, Value: v}) }
+	set("-buildmode", "exe")
+	set("-compiler", "gc")
+	set("-ldflags", "-s -w")
+	if mode == 1 {
+		set("-race", "true")
+	}
+	cgo := workspace.BuildEnv(mode == 1)[0]
+	set("CGO_ENABLED", strings.TrimPrefix(cgo, "CGO_ENABLED="))
+	if mode == 1 {
+		for _, k := range []string{"CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"} {
+			set(k, t.goenv[k])
+		}
+	}
+	set("GOARCH", t.goenv["GOARCH"])
+	set("GOOS", t.goenv["GOOS"])
+	switch t.goenv["GOARCH"] {
+	case "amd64":
+		set("GOAMD64", t.goenv["GOAMD64"])
+	case "arm64":
+		set("GOARM64", t.goenv["GOARM64"])
+	}
+	return modinfoStart + bi.String() + modinfoEnd
 }
 
 // closure returns the known packages roots need, sorted, and the roots not
@@ -258,7 +322,7 @@ func (t *toolchain) closure(roots []string, mode int) (need, missing []string) {
 // the go command cannot build leaves the cell to go build, whose error
 // message the user then sees.
 func (t *toolchain) list(ctx context.Context, pkgs []string, mode int) error {
-	args := []string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export,Deps,Error,DepsErrors"}
+	args := []string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export,Deps,Module,Error,DepsErrors"}
 	if mode == 1 {
 		args = append(args, "-race")
 	}
@@ -277,6 +341,11 @@ func (t *toolchain) list(ctx context.Context, pkgs []string, mode int) error {
 			Deps       []string
 			Error      *struct{ Err string }
 			DepsErrors []struct{ Err string }
+			Module     *struct {
+				Path, Version, Sum string
+				Main               bool
+				Replace            *struct{ Path, Version, Sum string }
+			}
 		}
 		if err := dec.Decode(&p); err == io.EOF {
 			break
@@ -287,7 +356,18 @@ func (t *toolchain) list(ctx context.Context, pkgs []string, mode int) error {
 		if p.Error != nil || len(p.DepsErrors) > 0 || (p.Export == "" && p.ImportPath != "unsafe") {
 			continue
 		}
-		t.pkgs[mode][p.ImportPath] = pkgFile{file: p.Export, deps: p.Deps}
+		pf := pkgFile{file: p.Export, deps: p.Deps}
+		if m := p.Module; m != nil && !m.Main {
+			pf.mod = &debug.Module{Path: m.Path, Version: m.Version, Sum: m.Sum}
+			if r := m.Replace; r != nil {
+				v := r.Version
+				if v == "" {
+					v = "(devel)" // a directory, as go build records it
+				}
+				pf.mod.Replace = &debug.Module{Path: r.Path, Version: v, Sum: r.Sum}
+			}
+		}
+		t.pkgs[mode][p.ImportPath] = pf
 	}
 	return nil
 }
@@ -344,7 +424,7 @@ func (t *toolchain) warm(ctx context.Context, pkgs []string) error {
 	if err := t.init(ctx); err != nil {
 		return err
 	}
-	_, err := t.importcfg(ctx, append(pkgs, "runtime"), false)
+	_, _, err := t.importcfg(ctx, append(pkgs, "runtime"), false)
 	if errors.Is(err, errIndirect) {
 		return fmt.Errorf("warm: some of %v cannot be built directly", pkgs)
 	}

@@ -79,6 +79,19 @@ func TestToolchainBuildsDirectly(t *testing.T) {
 		}
 	}
 
+	// The binary carries its build information, as go build writes it.
+	info := []byte("package main\n\nimport (\n\t\"fmt\"\n\t\"runtime/debug\"\n\n\t_ \"golang.org/x/sync/errgroup\"\n)\n\n" +
+		"func main() {\n\tbi, ok := debug.ReadBuildInfo()\n\tif !ok {\n\t\treturn\n\t}\n\tfmt.Println(bi.Main.Path)\n" +
+		"\tfor _, d := range bi.Deps {\n\t\tfmt.Println(\"dep\", d.Path)\n\t}\n" +
+		"\tfor _, s := range bi.Settings {\n\t\tif s.Key == \"CGO_ENABLED\" || s.Key == \"-buildmode\" {\n\t\t\tfmt.Println(s.Key, s.Value)\n\t\t}\n\t}\n}\n")
+	if err := tc.build(ctx, info, false, bin, func(s string) string { return s }); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	out, err = exec.Command(bin).Output()
+	if want := "conclab.cell\ndep golang.org/x/sync\n-buildmode exe\nCGO_ENABLED 0\n"; err != nil || string(out) != want {
+		t.Errorf("build information %q (%v), want %q", out, err, want)
+	}
+
 	bad := []byte("package main\n\nfunc main() { undefinedName() }\n")
 	err = tc.build(ctx, bad, false, bin, func(s string) string { return s })
 	ce, ok := err.(*Error)
