@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/conclab/conclab/kernel/wire"
 )
@@ -72,7 +73,7 @@ func (k *Kernel) stdinLoop(ctx context.Context) {
 			return
 		}
 		if msg.Header.MsgType != "input_reply" {
-			k.log.Debug("unexpected message on stdin", "type", msg.Header.MsgType)
+			k.log.Debug("unexpected message on stdin", "type", logType(msg.Header.MsgType))
 			continue
 		}
 		select {
@@ -88,7 +89,7 @@ func (k *Kernel) stdinLoop(ctx context.Context) {
 func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wire.Message, ch *wire.Channel) {
 	h, ok := table[req.Header.MsgType]
 	if !ok {
-		k.log.Info("unhandled message", "type", req.Header.MsgType)
+		k.log.Info("unhandled message", "type", logType(req.Header.MsgType))
 		return
 	}
 	k.publishStatus(req, "busy")
@@ -99,7 +100,7 @@ func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wi
 		}
 	}()
 	if err := h(k, ctx, req, ch); err != nil {
-		k.log.Warn("handler failed", "type", req.Header.MsgType, "err", err)
+		k.log.Warn("handler failed", "type", logType(req.Header.MsgType), "err", err)
 	}
 }
 
@@ -142,4 +143,14 @@ func errorContent(ename, evalue string, traceback []string) map[string]any {
 		traceback = []string{}
 	}
 	return map[string]any{"status": "error", "ename": ename, "evalue": evalue, "traceback": traceback}
+}
+
+// logType is a msg_type as the log shows it: a signed message may carry any
+// string there, and one line of the log should stay one line.
+func logType(t string) string {
+	const max = 64
+	if len(t) > max {
+		t = t[:max] + "..."
+	}
+	return strconv.Quote(t)
 }
