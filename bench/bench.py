@@ -315,7 +315,7 @@ class Bench:
 
             self._profile_cells("conclab-trace", case, n_cells, read_trace)
             out[key] = ({"cells": len(parts), "total": summary(totals), "phases": cellprofile.summarize(parts),
-                         "samples": parts} if parts else {"error": "no go build trace could be split into phases"})
+                         "samples": parts} if parts else {"error": "no go build ran (the kernel compiles and links cells itself: see the strace rows)"})
         # Exact process boundaries around the program, from strace.
         log_path = os.path.join(self.logs, "strace.log")
         prefix = cellprofile.strace_argv(log_path)
@@ -330,7 +330,12 @@ class Bench:
             with open(log_path) as f:
                 execs = cellprofile.parse_strace(f)
             sparts = [b for b in (cellprofile.strace_breakdown(execs, t0, t1) for t0, t1 in cells) if b]
-            out["strace"] = ({"cells": len(sparts), "phases": cellprofile.summarize(sparts), "samples": sparts}
+            mode = "go build"
+            if not sparts:
+                sparts = [b for b in (cellprofile.direct_breakdown(execs, t0, t1) for t0, t1 in cells) if b]
+                mode = "direct"
+            out["strace"] = ({"cells": len(sparts), "mode": mode, "phases": cellprofile.summarize(sparts),
+                              "samples": sparts}
                              if sparts else {"error": "no cell could be split into phases (see logs/strace.log)"})
         self.results["profile"] = out
 

@@ -28,6 +28,9 @@ TRACE_PHASES = ["kernel_before_build", "go_load_packages", "go_check_cache", "co
                 "go_after_link", "after_build"]
 STRACE_PHASES = ["kernel_before_build", "go_before_compile", "compile", "go_between", "link", "go_after_link",
                  "kernel_before_run", "run", "kernel_after_run"]
+# When the kernel calls the compiler and the linker itself (no go build).
+DIRECT_PHASES = ["kernel_before_compile", "compile", "kernel_between", "link", "kernel_before_run", "run",
+                 "kernel_after_run"]
 
 
 def strace_argv(log_path):
@@ -112,6 +115,32 @@ def strace_breakdown(execs, t_send, t_done):
         "tool_probes": sum(x.end - x.start for x in probes),  # inside go_before_compile
         "tool_probe_count": len(probes),
         "compiles": len(compiles),
+    }
+
+
+def direct_breakdown(execs, t_send, t_done):
+    """Split one cell's wait into DIRECT_PHASES (seconds) when the kernel ran
+    compile and link itself; None when it did not (or ran go build)."""
+    inside = [x for x in execs if t_send <= x.start <= t_done and x.end is not None]
+    if any(x.kind.startswith("go ") for x in inside):
+        return None
+    compiles = [x for x in inside if x.kind == "compile"]
+    links = [x for x in inside if x.kind == "link"]
+    if len(compiles) != 1 or len(links) != 1:
+        return None
+    c, k = compiles[0], links[0]
+    prog = next((x for x in inside if x.kind == "program"), None) or \
+        next((x for x in inside if x.kind == "other" and x.start >= k.end), None)
+    if prog is None:
+        return None
+    return {
+        "kernel_before_compile": c.start - t_send,
+        "compile": c.end - c.start,
+        "kernel_between": k.start - c.end,
+        "link": k.end - k.start,
+        "kernel_before_run": prog.start - k.end,
+        "run": prog.end - prog.start,
+        "kernel_after_run": t_done - prog.end,
     }
 
 

@@ -5,7 +5,7 @@ import os
 import sys
 
 from cases import CONCLAB, GONB
-from cellprofile import STRACE_PHASES, TRACE_PHASES
+from cellprofile import DIRECT_PHASES, STRACE_PHASES, TRACE_PHASES
 from stats import ratio
 
 
@@ -154,6 +154,15 @@ TRACE_TITLES = {
     "go_after_link": "go build: after link (build id, install binary)",
     "after_build": "after the build: go exits, kernel runs the program, replies",
 }
+DIRECT_TITLES = {
+    "kernel_before_compile": "kernel: request -> compiler started (parse, compose, importcfg)",
+    "compile": "compile (the cell's package)",
+    "kernel_between": "kernel: compiler exited -> linker started",
+    "link": "link -s -w",
+    "kernel_before_run": "kernel: linker exited -> program started",
+    "run": "the program runs",
+    "kernel_after_run": "kernel: program exited -> client has reply and idle",
+}
 STRACE_TITLES = {
     "kernel_before_run": "  kernel: go exited -> program started",
     "run": "  the program runs",
@@ -182,7 +191,14 @@ def profile_rows(p):
         rows.append(["sum of medians (cell total, median)"] +
                     [f"{ms(t)} ({ms(v['total']['median'])})" if t else "-" for v, t in zip(views, totals)])
     st = p.get("strace") or {}
-    if "phases" in st:
+    if "phases" in st and st.get("mode") == "direct":
+        total = sum(st["phases"][k]["median"] or 0 for k in DIRECT_PHASES)
+        for k in DIRECT_PHASES:
+            s = st["phases"][k]
+            share = f" {100 * s['median'] / total:.0f}%" if total else ""
+            rows.append([DIRECT_TITLES[k], spread(s) + share, "-"])
+        rows.append(["sum of medians", ms(total), "-"])
+    elif "phases" in st:
         for k in STRACE_PHASES[-3:]:
             rows.append([STRACE_TITLES[k], spread(st["phases"][k]), "-"])
         probes = st["phases"].get("tool_probes")
@@ -212,7 +228,8 @@ def print_report(r, out=None):
         p(f["error"] if "error" in f else render_table(floor_rows(f), ["step", "median [p25-p75]"]))
     pr = r.get("profile")
     if pr:
-        p("\nwhere an edited trivial cell's time goes in conclab (go build -debug-trace; strace for the last rows)")
+        p("\nwhere an edited trivial cell's time goes in conclab (strace of the processes the kernel starts;"
+          " go build -debug-trace when cells are built by go build)")
         for view in ("trace", "strace"):
             if "error" in pr.get(view, {}):
                 p(f"{view}: {pr[view]['error']}")

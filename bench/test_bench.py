@@ -121,6 +121,37 @@ def test_strace_breakdown_without_a_build():
     assert cellprofile.strace_breakdown(execs, 1001.0, 1002.0) is None
 
 
+DIRECT_LOG = """100 1000.000000 execve("/bin/conclab", ["/bin/conclab", "kernel"], 0x1 /* 3 vars */) = 0
+212 1000.004000 execve("/usr/local/go/pkg/tool/linux_amd64/compile", ["/usr/local/go/pkg/tool/linux_amd64/compile", "-o", "main.a"], 0x1) = 0
+212 1000.016000 +++ exited with 0 +++
+213 1000.018000 execve("/usr/local/go/pkg/tool/linux_amd64/link", ["/usr/local/go/pkg/tool/linux_amd64/link", "-o", "x.tmp"], 0x1) = 0
+213 1000.076000 +++ exited with 0 +++
+300 1000.081000 execve("/tmp/w/bin/x", ["cell"], 0x1 /* 40 vars */) = 0
+300 1000.083000 +++ exited with 0 +++
+"""
+
+
+@pytest.mark.parametrize("phase, want", [
+    ("kernel_before_compile", 0.004),
+    ("compile", 0.012),
+    ("kernel_between", 0.002),
+    ("link", 0.058),
+    ("kernel_before_run", 0.005),
+    ("run", 0.002),
+    ("kernel_after_run", 0.003),
+])
+def test_direct_breakdown(phase, want):
+    execs = cellprofile.parse_strace(DIRECT_LOG.splitlines())
+    b = cellprofile.direct_breakdown(execs, 1000.000, 1000.086)
+    assert b[phase] == pytest.approx(want, abs=1e-6)
+    assert sum(b[k] for k in cellprofile.DIRECT_PHASES) == pytest.approx(0.086)
+
+
+def test_direct_breakdown_refuses_go_build():
+    execs = cellprofile.parse_strace(STRACE_LOG.splitlines())
+    assert cellprofile.direct_breakdown(execs, 1000.000, 1000.190) is None
+
+
 def _trace(main="conclab.cell"):
     """A go -debug-trace event list (microsecond timestamps) of one build."""
     us = lambda s: s * 1e6
