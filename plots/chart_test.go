@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+
+	"github.com/conclab/conclab/demos"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -182,5 +184,33 @@ func TestLegendColumn(t *testing.T) {
 	}
 	if Distribution("d").Legend() == nil {
 		t.Error("every chart should have a legend to add to")
+	}
+}
+
+func TestLegendNamesGapsOnlyWhenTheyShow(t *testing.T) {
+	const noPhase = "task (no phase)"
+	// Each task starts its phase a hair after it starts, as t.Phase does.
+	hairline := poolRecording(2, 2, 10*ms, "io")
+	for i := range hairline.Tasks {
+		hairline.Tasks[i].Phases[0].Start += 20 * time.Microsecond
+	}
+	// Half of each task is in no phase.
+	half := poolRecording(2, 2, 10*ms, "io")
+	for i := range half.Tasks {
+		half.Tasks[i].Phases[0].Start += 5 * ms
+	}
+	tests := []struct {
+		name string
+		rec  *demos.Recording
+		want int
+	}{
+		{"hairline gaps", hairline, 0},
+		{"wide gaps", half, 1},
+		{"no phases at all", poolRecording(2, 2, 10*ms), 1},
+	}
+	for _, tt := range tests {
+		if got := svgOf(t, Timeline(tt.rec)).countText(noPhase); got != tt.want {
+			t.Errorf("%s: %q in the legend %d times, want %d", tt.name, noPhase, got, tt.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package plots
 import (
 	"image/color"
 	"strings"
+	"time"
 
 	stdfnt "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -70,7 +71,11 @@ func addLegend(leg *plot.Legend, pal *Palette, lanes []*Lanes) {
 			}
 		}
 	}
+	showGaps := unphasedVisible(lanes)
 	for _, ph := range pal.Order(phases) {
+		if ph == Unphased && !showGaps {
+			continue
+		}
 		leg.Add(legendLabel(ph), Swatch{Fill: pal.Color(ph)})
 	}
 	if failed {
@@ -120,4 +125,29 @@ func newLegend() *plot.Legend {
 	leg.Top, leg.Left = true, true
 	leg.Padding = vg.Points(2)
 	return &leg
+}
+
+// unphasedVisible reports whether the time no phase covers deserves a
+// legend entry: some task has no phase at all, or the gaps between phases
+// (the moments before a task's first Phase call, say) add up to 1% of the
+// tasks' time or more. Thinner gaps are no wider than a hairline.
+func unphasedVisible(lanes []*Lanes) bool {
+	var gaps, total time.Duration
+	for _, l := range lanes {
+		if l.rec == nil {
+			continue
+		}
+		for _, t := range l.rec.Tasks {
+			if len(t.Phases) == 0 {
+				return true
+			}
+			for _, s := range segments(t) {
+				total += s.End - s.Start
+				if s.Phase == Unphased {
+					gaps += s.End - s.Start
+				}
+			}
+		}
+	}
+	return total > 0 && gaps*100 >= total
 }
