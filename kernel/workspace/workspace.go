@@ -76,7 +76,7 @@ func Unpack(cacheDir string) (string, error) {
 	if _, err := os.Stat(filepath.Join(dst, "go.mod")); err == nil {
 		return dst, nil
 	}
-	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return "", fmt.Errorf("unpack source: %w", err)
 	}
 	// Write into a temporary sibling and rename, so that two kernels starting
@@ -89,14 +89,14 @@ func Unpack(cacheDir string) (string, error) {
 	for _, p := range files {
 		b, _ := fs.ReadFile(conclab.Source, p)
 		out := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
 			return "", fmt.Errorf("unpack source: %w", err)
 		}
-		if err := os.WriteFile(out, b, 0o644); err != nil {
+		if err := os.WriteFile(out, b, 0o600); err != nil {
 			return "", fmt.Errorf("unpack source: %w", err)
 		}
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := os.Chmod(tmp, 0o700); err != nil {
 		return "", fmt.Errorf("unpack source: %w", err)
 	}
 	if err := os.Rename(tmp, dst); err != nil {

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,5 +49,34 @@ func TestCreateUnpacksOnceAndWritesModule(t *testing.T) {
 	}
 	if _, err := os.Stat(a.SrcDir); err != nil {
 		t.Errorf("Remove took the shared source: %v", err)
+	}
+}
+
+// The unpacked source is the user's own: no other user reads or changes
+// what the user's cells build against.
+func TestUnpackedSourceIsPrivate(t *testing.T) {
+	src, err := Unpack(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
