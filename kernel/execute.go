@@ -33,22 +33,33 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 		case req := <-k.executions:
 			for req != nil {
 				k.publishStatus(req, "busy")
-				next, err := k.handleExecute(ctx, req)
+				stop, err := k.handleExecute(ctx, req)
 				if err != nil {
 					k.log.Warn("execute failed", "err", err)
 				}
 				k.publishStatus(req, "idle")
-				req = next // taken from the queue while aborting, and to be run
+				var next *wire.Message
+				if stop != nil {
+					// Taken from the queue while aborting, and to be run.
+					next = k.abortQueued(req, stop.took)
+				}
+				req = next
 			}
 		}
 	}
 }
 
+// stopOnError says that a cell failed and asked for the requests queued
+// behind it to be aborted (see abortQueued).
+type stopOnError struct {
+	took time.Duration // from the request's start to its reply
+}
+
 // handleExecute answers an execute_request: it runs the cell's magics and
-// shell lines, then its Go code, publishing what happens on iopub. After a
-// failed cell it may return the next request, taken from the queue while
-// aborting those sent before the failure (see abortQueued).
-func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (next *wire.Message, err error) {
+// shell lines, then its Go code, publishing what happens on iopub. It
+// returns a stopOnError when the cell failed and the queue behind it is to
+// be aborted.
+func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *stopOnError, err error) {
 	started := time.Now()
 	var c executeRequest
 	if err := req.DecodeContent(&c); err != nil {
@@ -57,7 +68,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (next *wi
 	}
 	store := (c.StoreHistory == nil || *c.StoreHistory) && !c.Silent
 	allowStdin := c.AllowStdin == nil || *c.AllowStdin
-	stopOnError := c.StopOnError == nil || *c.StopOnError
+	stopQueue := c.StopOnError == nil || *c.StopOnError
 
 	k.mu.Lock()
 	if store {
@@ -106,10 +117,10 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (next *wi
 	content["execution_count"] = count
 	content["user_expressions"] = map[string]any{}
 	err = k.reply(k.sockets.Shell, req, "execute_reply", content)
-	if stopOnError {
-		next = k.abortQueued(req, time.Since(started))
+	if stopQueue {
+		stop = &stopOnError{took: time.Since(started)}
 	}
-	return next, err
+	return stop, err
 }
 
 // executeSafely is execute with a guard: a bug in the kernel's own code
@@ -182,7 +193,9 @@ func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad s
 // execute_requests sent before the failure: "Run all" sends every cell at
 // once, and a cell that fails to compile can fail before the requests sent
 // right after it have arrived.
-const abortLinger = 50 * time.Millisecond
+// The linger costs nothing: the failed cell's idle status is out, and a
+// request the client sends after seeing the failure ends it at once.
+const abortLinger = time.Second
 
 // abortQueued answers the execute_requests queued behind failed, a request
 // that failed after took, with status aborted, as stop_on_error asks: after

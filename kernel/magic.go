@@ -106,6 +106,9 @@ func (k *Kernel) runStep(ctx context.Context, s step, st *compiled.Settings, out
 		return k.runShell(ctx, s.shell, st, out)
 	}
 	m, ok := k.magics[s.magic.Name]
+	if !ok && s.magic.Name == "live" {
+		return errorf("UsageError", "line %d: %%live must be the first line of the cell (it chooses the engine that runs the whole cell)", s.line)
+	}
 	if !ok {
 		return errorf("UsageError", "line %d: unknown magic %%%s; %%help lists the magics", s.line, s.magic.Name)
 	}
