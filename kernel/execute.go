@@ -192,9 +192,9 @@ func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad s
 // abortLinger is how long after a failed cell the kernel still looks for
 // execute_requests sent before the failure: "Run all" sends every cell at
 // once, and a cell that fails to compile can fail before the requests sent
-// right after it have arrived.
-// The linger costs nothing: the failed cell's idle status is out, and a
-// request the client sends after seeing the failure ends it at once.
+// right after it have arrived. The linger costs nothing: the failed cell's
+// idle status is out, and a request the client sends after seeing the
+// failure ends it at once.
 const abortLinger = time.Second
 
 // abortQueued answers the execute_requests queued behind failed, a request

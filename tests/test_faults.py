@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 
+import procs
 from conftest import FIGURES, execute, start, text
 
 STRESS = os.environ.get("CONCLAB_STRESS") == "1"
@@ -173,19 +174,15 @@ def marked(mark):
     kernels and everything they started (cells, their children, live workers),
     whoever else runs kernels on this machine."""
     needle = f"CONCLAB_TEST_MARK={mark}".encode()
-    pids = set()
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
+    found = set()
+    for pid in procs.pids():
         try:
-            with open(f"/proc/{name}/environ", "rb") as f:
-                if needle in f.read().split(b"\0"):
-                    with open(f"/proc/{name}/stat") as s:
-                        if s.read().rsplit(")", 1)[1].split()[0] != "Z":
-                            pids.add(int(name))
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if needle in f.read().split(b"\0") and procs.alive(pid):
+                    found.add(pid)
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return pids
+    return found
 
 
 def settle(mark, allowed, seconds=10):

@@ -25,6 +25,8 @@ import urllib.request
 
 import pytest
 
+import procs
+
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright package is missing: pip install -r requirements-test.txt")
 
@@ -61,44 +63,6 @@ pytestmark = pytest.mark.timeout(300)
 
 
 # ---------------------------------------------------------------- processes we start
-
-
-def process_start_time(pid):
-    """The start time of pid from /proc (to tell it from a later process with the same id), or None."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[19])
-
-
-def descendants(pid):
-    """(pid, start time) of every living process below pid."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append((int(entry), int(fields[19])))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child[0])
-    return found
-
-
-def command_line(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()
-    except OSError:
-        return "?"
 
 
 def write_json(path, value):
@@ -186,7 +150,7 @@ class JupyterServer:
         afterwards; they are killed."""
         if self.proc is None or self.proc.poll() is not None:
             return []
-        family = descendants(self.proc.pid)
+        family = procs.descendants(self.proc.pid)
         try:
             urllib.request.urlopen(self.request("api/shutdown", "POST"), timeout=5).close()
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -202,8 +166,8 @@ class JupyterServer:
                 self.proc.wait()
         left = []
         for pid, started in family:
-            if process_start_time(pid) == started:
-                left.append(f"{pid} {command_line(pid)}")
+            if procs.start_time(pid) == started:
+                left.append(f"{pid} {procs.command_line(pid)}")
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:

@@ -25,6 +25,7 @@ import zmq
 from jupyter_client.manager import KernelManager
 
 from conftest import FIGURES, KERNEL, TIMEOUT, collect, execute, start, text
+from procs import alive, children
 
 STRESS = os.environ.get("CONCLAB_STRESS") == "1"
 BAD_INPUTS = 2000 if STRESS else 300
@@ -32,33 +33,6 @@ SEED = int(os.environ.get("CONCLAB_BAD_INPUT_SEED", "20261123"))
 
 
 # ---------------------------------------------------------------- processes
-
-
-def alive(pid):
-    """The process exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def children(pid):
-    """Pids of pid's direct children, with their command lines."""
-    out = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            if ppid != pid:
-                continue
-            with open(f"/proc/{name}/cmdline", "rb") as f:
-                out[int(name)] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            continue
-    return out
 
 
 def live_workers(kernel_pid):

@@ -75,14 +75,7 @@ func (e *Engine) goBuild(ctx context.Context, prog *cell.Program, st Settings, o
 	cmd.Stderr = &stderr
 	cmd.SysProcAttr = procgroup.Attr()
 	if err := procgroup.Run(ctx, cmd, e.opt.Grace); err != nil {
-		if ctx.Err() != nil {
-			return &Error{Name: "Interrupted", Value: "the build was interrupted"}
-		}
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			return fmt.Errorf("build cell: %w", err)
-		}
-		return compileError(prog.Rewrite(stderr.String()))
+		return toolError(ctx, err, prog.Rewrite(stderr.String()))
 	}
 	return nil
 }

@@ -398,7 +398,8 @@ func (t *toolchain) tool(ctx context.Context, dir, name string, args ...string) 
 	return out.String(), err
 }
 
-// toolError turns a failed compile or link into the cell's error.
+// toolError turns a failed build (go build, compile or link) into the
+// cell's error.
 func toolError(ctx context.Context, err error, report string) error {
 	if ctx.Err() != nil {
 		return &Error{Name: "Interrupted", Value: "the build was interrupted"}
