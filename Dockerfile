@@ -88,8 +88,9 @@ USER ${NB_UID}
 COPY --chown=${NB_USER}:${NB_USER} go.mod go.sum ./
 RUN go mod download
 
-# Only what `go build ./cmd/conclab` reads (the test compares this list with
-# `go list -deps`), so that editing a notebook keeps the build layers.
+# Only what `make build` reads for conclab and conclab-live (the test compares
+# this list with `go list -deps`), so that editing a notebook keeps the build
+# layers.
 COPY --chown=${NB_USER}:${NB_USER} Makefile *.go ./
 COPY --chown=${NB_USER}:${NB_USER} cmd cmd/
 COPY --chown=${NB_USER}:${NB_USER} kernel kernel/

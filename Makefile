@@ -7,6 +7,7 @@ GO      ?= go
 PYTHON  ?= python3
 VENV    := .venv
 BIN     := bin/conclab
+LIVEBIN := bin/conclab-live
 VPY     := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
@@ -22,10 +23,11 @@ lab: install
 install: build $(STAMP)
 	scripts/install.sh --python $(VPY) --conclab $(BIN) --race kernelspec warm
 
-build: $(BIN)
+build: $(BIN) $(LIVEBIN)
 
-$(BIN): $(GOFILES)
-	$(GO) build -o $(BIN) ./cmd/conclab
+# The kernel and, next to it, the live engine's worker (the interpreter).
+$(BIN) $(LIVEBIN) &: $(GOFILES)
+	$(GO) build -o bin/ ./cmd/conclab ./cmd/conclab-live
 
 $(STAMP): requirements.txt
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)

@@ -26,7 +26,7 @@ import floor
 import gobench
 import gonb_install
 import report
-from cases import CASES, CONCLAB, GONB, PLOT, TRIVIAL
+from cases import CASES, CONCLAB, GONB, LAUNCH, PLOT, TRIVIAL
 from kernels import KernelError, Session, proc_status_kb, write_spec
 from stats import paired_ratio, summary
 
@@ -92,6 +92,7 @@ class Bench:
         conclab = os.path.abspath(self.args.conclab)
         write_spec(self.jupyter, CONCLAB, [conclab, "kernel", "--connection-file", "{connection_file}"],
                    "Go (conclab, bench)", self.conclab_env())
+        self.setup_launch_floor()
         self.results["gonb"] = {"version": gonb_install.GONB_VERSION}
         if self.args.no_gonb:
             self.results["gonb"]["status"] = "skipped (--no-gonb)"
@@ -110,6 +111,22 @@ class Bench:
         write_spec(self.jupyter, GONB, [os.path.join(bin_dir, "gonb"), "--kernel", "{connection_file}"],
                    "Go (gonb, bench)", env)
         self.kernels.append(GONB)
+
+    def setup_launch_floor(self):
+        """Build bench/launchfloor, the smallest Go kernel: what starting any
+        Go kernel through jupyter_client costs here, for the startup rows."""
+        binary = os.path.join(self.tmp, "launchfloor")
+        p = subprocess.run(["go", "build", "-o", binary, "./bench/launchfloor"], cwd=REPO,
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            self.results["launch_floor"] = {"error": "go build ./bench/launchfloor: " + p.stderr.strip()[-300:]}
+            self.log(self.results["launch_floor"]["error"])
+            return
+        write_spec(self.jupyter, LAUNCH, [binary, "{connection_file}"], "launch floor (bench)")
+        self.results["launch_floor"] = {"status": "built"}
+
+    def startup_kernels(self):
+        return self.kernels + ([LAUNCH] if "error" not in self.results.get("launch_floor", {"error": ""}) else [])
 
     def start(self, kernel, tag, client_ready=False):
         log = open(os.path.join(self.logs, f"{kernel}-{tag}.log"), "a")
@@ -134,19 +151,20 @@ class Bench:
 
     def run_startup(self):
         reps = self.reps(10, 3)
-        self.log(f"startup and shutdown, {reps} repetitions")
-        start = {k: [] for k in self.kernels}
-        iopub = {k: [] for k in self.kernels}
-        ready = {k: [] for k in self.kernels}
-        stop = {k: [] for k in self.kernels}
-        killed = {k: 0 for k in self.kernels}
+        kernels = self.startup_kernels()
+        self.log(f"startup and shutdown, {reps} repetitions on {', '.join(kernels)}")
+        keys = ("startup", "startup_iopub", "startup_client", "startup_launch")
+        data = {key: {k: [] for k in kernels} for key in keys}
+        stop = {k: [] for k in kernels}
+        killed = {k: 0 for k in kernels}
         errors = {}
         for i in range(reps):
-            for k in (self.kernels if i % 2 == 0 else self.kernels[::-1]):
+            for k in (kernels if i % 2 == 0 else kernels[::-1]):
                 try:
                     s, secs = self.start(k, "startup")
-                    start[k].append(secs)
-                    iopub[k].append(s.iopub_seconds)
+                    data["startup"][k].append(secs)
+                    data["startup_iopub"][k].append(s.iopub_seconds)
+                    data["startup_launch"][k].append(s.launch_seconds)
                     time.sleep(0.3)  # let it finish starting up before asking it to stop
                     took = s.shutdown(grace=2.0)
                     if took is None:
@@ -154,16 +172,16 @@ class Bench:
                     else:
                         stop[k].append(took)
                     s, secs = self.start(k, "startup", client_ready=True)
-                    ready[k].append(secs)
+                    data["startup_client"][k].append(secs)
                     s.shutdown(grace=0.2)
                 except KernelError as e:
                     errors[k] = str(e)
-        for key, data in (("startup", start), ("startup_iopub", iopub), ("startup_client", ready)):
-            self.results["cases"][key] = {k: {"summary": summary(v), "samples": v} for k, v in data.items()}
+        for key in keys:
+            self.results["cases"][key] = {k: {"summary": summary(v), "samples": v} for k, v in data[key].items()}
             for k, e in errors.items():
                 self.results["cases"][key][k]["failures"] = [e]
         res = {}
-        for k in self.kernels:
+        for k in kernels:
             res[k] = {"summary": summary(stop[k]), "samples": stop[k], "killed": killed[k]}
             if killed[k] == reps:
                 res[k]["unavailable"] = f"never exited by itself ({reps}/{reps} killed after 2 s)"

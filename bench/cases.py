@@ -7,6 +7,8 @@ both kernels: gonb's `%%` marker, which conclab accepts too."""
 from dataclasses import dataclass, field
 
 CONCLAB, GONB = "conclab", "gonb"
+# The smallest Go kernel (bench/launchfloor): startup only, as its floor.
+LAUNCH = "launchfloor"
 
 # The plot cell: gonum/plot drawn to PNG and shown with gonbui.DisplayPNG.
 PLOT_CELL = """import (

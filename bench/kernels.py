@@ -52,6 +52,7 @@ class Session:
         self.km = km
         self.kc = kc
         self.iopub_seconds = None  # from launch until iopub delivered a message
+        self.launch_seconds = None  # jupyter_client's start_kernel: ports, connection file, process
         self._poller = zmq.Poller()
         self._poller.register(kc.iopub_channel.socket, zmq.POLLIN)
         self._poller.register(kc.shell_channel.socket, zmq.POLLIN)
@@ -66,9 +67,11 @@ class Session:
         km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=ksm)
         start = time.perf_counter()
         km.start_kernel(cwd=cwd, stdout=log, stderr=log)
+        launched = time.perf_counter() - start
         kc = km.client()
         kc.start_channels()
         s = cls(kernel_name, km, kc)
+        s.launch_seconds = launched
         try:
             if client_ready:
                 try:

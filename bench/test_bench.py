@@ -256,6 +256,16 @@ def test_floor_timed_in_the_case_wins():
     assert row[-1] == "yes"
 
 
+def test_startup_floor_is_the_launch_floor_kernel():
+    r = {"floor": {"direct": {"median": 0.100}}, "cases": {"startup": {
+        "conclab": {"summary": summary([0.017])}, "gonb": {"summary": summary([0.015])},
+        "launchfloor": {"summary": summary([0.016])}}}}
+    [row] = report.case_rows(r)
+    assert row[3] == "16 ms"  # the launch floor, not the toolchain's
+    assert row[4] == "1.13x gonb, 1.06x floor"
+    assert row[-1] == "NO"  # <= 0.3x gonb is judged against gonb alone
+
+
 def test_unavailable_case_is_not_judged():
     rows = report.case_rows({"cases": {"live": {
         "conclab": {"unavailable": "UsageError: unknown magic %live", "summary": summary([])}}}})

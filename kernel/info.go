@@ -13,6 +13,7 @@ import (
 const protocolVersion = "5.3"
 
 func (k *Kernel) handleKernelInfo(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+	defer k.answeredOnce.Do(func() { close(k.answered) })
 	goVersion := strings.TrimPrefix(runtime.Version(), "go")
 	return k.reply(ch, req, "kernel_info_reply", map[string]any{
 		"status":                 "ok",

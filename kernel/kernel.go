@@ -53,6 +53,9 @@ type Kernel struct {
 	cancelRun context.CancelFunc // cancels the cell that runs now
 
 	shutdown chan bool // true for a restart
+
+	answered     chan struct{} // closed once the first kernel_info_reply is out
+	answeredOnce sync.Once
 }
 
 // Run starts a kernel and serves until a shutdown_request, a signal that
@@ -66,6 +69,16 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	// Bind first: the client connects as soon as it has started us, and a
+	// connection refused costs it a reconnect interval (100 ms in libzmq).
+	// Requests wait in the sockets until the loops below read them.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	sockets, err := wire.Listen(ctx, info, log)
+	if err != nil {
+		return err
+	}
+	defer sockets.Close()
 	cacheDir := cfg.CacheDir
 	if cacheDir == "" {
 		cacheDir, err = CacheDir()
@@ -98,14 +111,6 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	sockets, err := wire.Listen(ctx, info, log)
-	if err != nil {
-		return err
-	}
-	defer sockets.Close()
-
 	k := &Kernel{
 		log:        log,
 		info:       info,
@@ -120,24 +125,9 @@ func Run(ctx context.Context, cfg Config) error {
 		executions: make(chan *wire.Message, 4096),
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),
+		answered:   make(chan struct{}),
 	}
-	// Index the standard library for import fixing and load the packages
-	// cells use most for completion while the user reads the notebook.
-	go func() {
-		// Kernels killed with SIGKILL could not remove their cell modules.
-		if n, err := workspace.Sweep(""); err != nil || n > 0 {
-			log.Info("removed cell modules of kernels that are gone", "count", n, "err", err)
-		}
-		if err := engine.Session().Warm(); err != nil {
-			log.Warn("warm import index", "err", err)
-		}
-		if err := engine.Warm(ctx); err != nil {
-			log.Warn("warm builds", "err", err)
-		}
-		if err := k.complete.Warm(ctx, "fmt", "sync", "time", "os", "strings", "math/rand/v2"); err != nil {
-			log.Debug("warm completion", "err", err)
-		}
-	}()
+	go k.warm(ctx)
 	return k.serve(ctx)
 }
 

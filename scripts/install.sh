@@ -14,14 +14,15 @@
 #               race-instrumented build, so the first %race cell is quick too
 #
 #   --python PY    the Python that runs Jupyter (default: python3 on PATH)
-#   --conclab BIN  the conclab binary the kernelspec starts (default: bin/conclab)
+#   --conclab BIN  the conclab binary the kernelspec starts (default: bin/conclab);
+#                  %live cells need conclab-live next to it
 #   --race         warm: the race detector's build too (needs gcc: cgo)
 set -euo pipefail
 
 # usage prints the header above; to stderr with status 2 after a mistake.
 usage() {
 	if (($1)); then exec >&2; fi
-	sed -n '6,19s/^# \{0,1\}//p' "$0"
+	sed -n '6,20s/^# \{0,1\}//p' "$0"
 	exit "$1"
 }
 
@@ -44,6 +45,8 @@ done
 # The kernelspec records the binary's path: it must be absolute, and there.
 conclab="$(realpath -m "$conclab")"
 [[ -f "$conclab" && -x "$conclab" ]] || { echo "install.sh: $conclab is not an executable (run make build)" >&2; exit 1; }
+live="$(dirname "$conclab")/conclab-live"
+[[ -f "$live" && -x "$live" ]] || { echo "install.sh: $live is missing: %live cells need it next to conclab (run make build)" >&2; exit 1; }
 
 kernelspec() {
 	local prefix found

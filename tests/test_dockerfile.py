@@ -293,11 +293,12 @@ def test_layers_go_from_least_to_most_changed(dockerfile):
 
 
 def build_inputs():
-    """Top-level files and directories that `go build ./cmd/conclab` reads."""
+    """Top-level files and directories that `make build` (go build of
+    ./cmd/conclab and ./cmd/conclab-live) reads."""
     out = subprocess.run(
         ["go", "list", "-deps", "-f",
          "{{if not .Standard}}{{.Dir}}|{{join .GoFiles \",\"}}|{{join .EmbedFiles \",\"}}{{end}}",
-         "./cmd/conclab"],
+         "./cmd/conclab", "./cmd/conclab-live"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout
     need = {"go.mod", "go.sum"}

@@ -36,7 +36,7 @@ SEED = int(os.environ.get("CONCLAB_BAD_INPUT_SEED", "20261123"))
 
 
 def live_workers(kernel_pid):
-    return [p for p, cmd in children(kernel_pid).items() if "live-worker" in cmd]
+    return [p for p, cmd in children(kernel_pid).items() if os.path.basename(cmd.split(" ")[0]) == "conclab-live"]
 
 
 # ---------------------------------------------------------------- messages

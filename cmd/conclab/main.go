@@ -17,15 +17,10 @@ import (
 	"github.com/conclab/conclab"
 	"github.com/conclab/conclab/kernel"
 	"github.com/conclab/conclab/kernel/install"
-	"github.com/conclab/conclab/kernel/live"
 	"github.com/conclab/conclab/kernel/workspace"
 )
 
 func main() {
-	// The live engine's worker is this binary too (see kernel/live).
-	if len(os.Args) == 2 && os.Args[1] == "live-worker" {
-		os.Exit(live.WorkerMain())
-	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "conclab:", err)
 		os.Exit(1)

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"slices"
 	"strings"
+
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
 // checker finds what yaegi cannot run in a parsed cell, before the worker
@@ -19,7 +21,7 @@ type checker struct {
 	err      error             // first problem, in source order
 }
 
-func newChecker(fset *token.FileSet, k *knowledge, defs []definedName, explicit map[string]string) *checker {
+func newChecker(fset *token.FileSet, k *knowledge, defs []liveproto.DefinedName, explicit map[string]string) *checker {
 	c := &checker{fset: fset, k: k, cell: map[string]string{}, explicit: explicit,
 		local: map[string]string{}, uses: map[string]bool{}}
 	for _, d := range defs {
@@ -218,11 +220,11 @@ func kindGuess(kind string) string {
 
 // autoImports are the packages the cell uses without importing them, in
 // name order.
-func (c *checker) autoImports() []importRef {
-	var out []importRef
+func (c *checker) autoImports() []liveproto.ImportRef {
+	var out []liveproto.ImportRef
 	for name := range c.uses {
-		out = append(out, importRef{Name: name, Path: c.k.packages[name], Auto: true})
+		out = append(out, liveproto.ImportRef{Name: name, Path: c.k.packages[name], Auto: true})
 	}
-	slices.SortFunc(out, func(a, b importRef) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b liveproto.ImportRef) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }

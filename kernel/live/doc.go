@@ -3,13 +3,16 @@
 // functions, types, channels and running goroutines stay alive from one live
 // cell to the next.
 //
-// The interpreter runs in a worker process, the conclab binary started with
-// a hidden subcommand that calls WorkerMain. A panic in any goroutine, a
-// fatal error or os.Exit ends only the worker: the Engine reports it, and the
-// next live cell gets a fresh worker.
+// The interpreter runs in a worker process, the conclab-live program
+// (package worker, installed next to conclab), so the kernel's own binary
+// carries neither the interpreter nor its symbol tables; it knows which
+// packages the worker has from a list generated from those tables
+// (liveproto). A panic in any goroutine, a fatal error or os.Exit ends only
+// the worker: the Engine reports it, and the next live cell gets a fresh
+// worker.
 //
 // The Engine and its worker talk over two pipes (file descriptors 3 and 4 of
-// the worker) with one JSON object a line. The worker's stdout and stderr
+// the worker) with one JSON object a line (internal/liveproto). The worker's stdout and stderr
 // are pipes the Engine reads all the time: what goroutines print between
 // cells goes to the most recently executed cell. At the end of each cell the
 // worker writes a marker on both streams, so the Engine knows it has seen

@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/conclab/conclab/kernel/compiled"
 	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
 // Output receives what a live cell produces; it is compiled.Output, so the
@@ -20,10 +23,12 @@ type Output = compiled.Output
 
 // Options configure an Engine.
 type Options struct {
-	// Binary is the program started as the worker: the conclab binary. It
-	// must call WorkerMain when run with Args. Defaults to os.Executable().
+	// Binary is the program started as the worker: one whose main calls
+	// worker.Main (kernel/live/worker). Defaults to WorkerName in the
+	// directory of the running program, where make build and the installer
+	// put it next to conclab.
 	Binary string
-	// Args are the worker's arguments; ["live-worker"] when nil.
+	// Args are the worker's arguments (none by default).
 	Args []string
 	// Env is added to the kernel's environment for the worker (%env).
 	Env []string
@@ -40,6 +45,19 @@ type Options struct {
 	Grace time.Duration
 	// Logger gets the engine's debug lines; nothing is logged when nil.
 	Logger *slog.Logger
+}
+
+// WorkerName is the file name of the worker program, which holds the
+// interpreter: the kernel's own binary stays small and starts fast without it.
+const WorkerName = "conclab-live"
+
+// defaultWorker is WorkerName next to the running program.
+func defaultWorker() string {
+	self, err := os.Executable()
+	if err != nil {
+		return WorkerName // found on PATH, if anywhere
+	}
+	return filepath.Join(filepath.Dir(self), WorkerName)
 }
 
 // An Engine runs the live cells of one kernel session in a worker process.
@@ -65,10 +83,7 @@ type Engine struct {
 // New makes an engine. The worker starts with the first live cell.
 func New(opt Options) *Engine {
 	if opt.Binary == "" {
-		opt.Binary, _ = os.Executable()
-	}
-	if opt.Args == nil {
-		opt.Args = []string{"live-worker"}
+		opt.Binary = defaultWorker()
 	}
 	if opt.Dir == "" {
 		opt.Dir, _ = os.Getwd()
@@ -143,7 +158,7 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 	e.input = in
 	e.mu.Unlock()
 	go e.watchStdin(cellCtx, p, in)
-	if err := p.send(request{Op: opExec, ID: id, Plan: pl}); err != nil {
+	if err := p.send(liveproto.Request{Op: liveproto.OpExec, ID: id, Plan: pl}); err != nil {
 		return e.lost(p, out, nil)
 	}
 	var grace <-chan time.Time
@@ -179,14 +194,14 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 
 // interrupt asks the worker to stop the cell and returns the grace timer.
 func (e *Engine) interrupt(p *proc) <-chan time.Time {
-	if err := p.send(request{Op: opInterrupt}); err != nil {
+	if err := p.send(liveproto.Request{Op: liveproto.OpInterrupt}); err != nil {
 		e.opt.Logger.Debug("live: interrupt", "err", err)
 	}
-	return time.After(stuckGrace + e.opt.Grace)
+	return time.After(liveproto.StuckGrace + e.opt.Grace)
 }
 
 // finish handles the reply of a cell.
-func (e *Engine) finish(p *proc, pl *plan, rep *reply, out Output) error {
+func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out Output) error {
 	p.waitMarks(time.Second)
 	if rep.Stuck {
 		return e.lost(p, out, &compiled.Error{Name: "Interrupted",
@@ -271,6 +286,14 @@ func (e *Engine) worker() (*proc, error) {
 		return nil, errors.New("live engine: closed")
 	}
 	p, err := start(e.opt, e.emit, handler{e})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &compiled.Error{Name: "LiveUnavailable",
+			Value: "the live engine's worker program is missing: " + e.opt.Binary,
+			Traceback: []string{
+				"%live cells run in " + WorkerName + ", which make build builds and the installer puts next to conclab.",
+				"Cells without %live run in the compiled engine as usual.",
+			}}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("live engine: %w", err)
 	}

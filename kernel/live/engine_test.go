@@ -2,6 +2,10 @@ package live
 
 import (
 	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -434,8 +438,8 @@ func TestInterpreterFailureRestarts(t *testing.T) {
 	// makes yaegi itself panic.
 	mustRun(t, e, "func three() int { return 3 }")
 	_, ce := run(t, e, "for i := range three() {\n\tfmt.Println(i)\n}")
-	if ce == nil || ce.Name != interpreterError {
-		t.Fatalf("got %+v, want %s", ce, interpreterError)
+	if ce == nil || ce.Name != "InterpreterError" {
+		t.Fatalf("got %+v, want InterpreterError", ce)
 	}
 	if last := ce.Traceback[len(ce.Traceback)-1]; last != restartedNote {
 		t.Errorf("last traceback line = %q, want %q", last, restartedNote)
@@ -460,5 +464,46 @@ func TestCloseWhileRunning(t *testing.T) {
 	}
 	if err := <-done; err == nil {
 		t.Error("the running cell succeeded although the engine closed")
+	}
+}
+
+func TestMissingWorkerIsACellError(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), WorkerName)
+	e := New(Options{Binary: missing, TempDir: t.TempDir()})
+	defer e.Close()
+	_, ce := run(t, e, "x := 1")
+	if ce == nil || ce.Name != "LiveUnavailable" || !strings.Contains(ce.Value, missing) {
+		t.Fatalf("got %+v, want LiveUnavailable naming %s", ce, missing)
+	}
+	// Once the worker is there, the same engine runs cells.
+	if err := os.Symlink(workerBinary, missing); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRun(t, e, "fmt.Println(1)").Stdout(); got != "1\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
+
+func TestWorkerRefusesToRunByHand(t *testing.T) {
+	var stderr strings.Builder
+	cmd := exec.Command(workerBinary)
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("run by hand: %v, want exit status 2", err)
+	}
+	if !strings.Contains(stderr.String(), "not by hand") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}
+
+func TestDefaultWorkerIsNextToTheProgram(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	if got, want := defaultWorker(), filepath.Join(filepath.Dir(self), WorkerName); got != want {
+		t.Errorf("defaultWorker() = %q, want %q", got, want)
 	}
 }

@@ -1,13 +1,13 @@
 package live
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
 // FuzzPrepare: whatever a cell holds, prepare returns a plan or a
@@ -47,44 +47,10 @@ func FuzzPrepare(f *testing.F) {
 	})
 }
 
-// FuzzDecodeReply: bytes on the reply pipe come from a process that runs user
-// code; decoding never panics and accepts only well-formed replies.
-func FuzzDecodeReply(f *testing.F) {
-	for _, s := range []string{
-		`{"id":0,"goroutines":0}`,
-		`{"id":3,"error":{"name":"panic","value":"boom","traceback":["panic: boom"]},"goroutines":2}`,
-		`{"id":4,"result":"42","has_result":true,"live":{"x":"int"},"imported":{"fmt":"fmt"}}`,
-		`{"id":-1}`,
-		`{"id":1,"error":{}}`,
-		`not json`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, line []byte) {
-		r, err := decodeReply(line)
-		if err != nil {
-			return
-		}
-		if r.ID < 0 || (r.Error != nil && r.Error.Name == "") {
-			t.Fatalf("decodeReply(%q) accepted %+v", line, r)
-		}
-		// A frame reader hands the same line back.
-		var buf bytes.Buffer
-		buf.Write(line)
-		buf.WriteByte('\n')
-		if bytes.IndexByte(line, '\n') < 0 {
-			got, err := readFrame(bufio.NewReaderSize(&buf, 16), maxFrame)
-			if err != nil || !bytes.Equal(got, line) {
-				t.Fatalf("readFrame = %q, %v; want %q", got, err, line)
-			}
-		}
-	})
-}
-
 // FuzzMarkSplitter: however the stream is cut into reads, the text that comes
 // out is the stream without its markers, and every marker is seen.
 func FuzzMarkSplitter(f *testing.F) {
-	mark := markBytes("0123abcd")
+	mark := liveproto.MarkBytes("0123abcd")
 	f.Add([]byte("hello\n"), uint8(3))
 	f.Add(append(append([]byte("before"), mark...), "after"...), uint8(1))
 	f.Add(append(append([]byte("é"), mark[:4]...), "\x00"...), uint8(2))

@@ -17,7 +17,7 @@ import (
 	"github.com/conclab/conclab/kernel/display"
 )
 
-// workerBinary is the test stand-in for conclab, built once by TestMain.
+// workerBinary is the conclab-live program, built once by TestMain.
 var workerBinary string
 
 func TestMain(m *testing.M) {
@@ -26,8 +26,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	workerBinary = filepath.Join(dir, "liveworker")
-	build := exec.Command("go", "build", "-o", workerBinary, "./testdata/liveworker")
+	workerBinary = filepath.Join(dir, WorkerName)
+	build := exec.Command("go", "build", "-o", workerBinary, "github.com/conclab/conclab/cmd/conclab-live")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build worker:", err)

@@ -2,15 +2,10 @@ package live
 
 import (
 	"maps"
-	"path"
-	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/traefik/yaegi/stdlib"
-	"github.com/traefik/yaegi/stdlib/unrestricted"
-
-	"github.com/conclab/conclab/kernel/live/symbols"
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
 // preferred settles package names that several packages of the symbol
@@ -20,26 +15,10 @@ var preferred = map[string]string{
 	"rand":     "math/rand",
 }
 
-// symbolPackages lists the packages of the worker's symbol tables: import
-// path -> package name.
-func symbolPackages() map[string]string {
-	out := map[string]string{}
-	for _, tables := range []map[string]map[string]reflect.Value{stdlib.Symbols, unrestricted.Symbols, symbols.Symbols} {
-		for key := range tables {
-			dir, name := path.Dir(key), path.Base(key)
-			if dir == "." || strings.Contains(dir, "traefik/yaegi") {
-				continue
-			}
-			out[dir] = name
-		}
-	}
-	return out
-}
-
 // knownPaths are the import paths live cells can import.
 func knownPaths() map[string]bool {
 	out := map[string]bool{}
-	for p := range symbolPackages() {
+	for p := range liveproto.Packages() {
 		out[p] = true
 	}
 	return out
@@ -49,8 +28,8 @@ func knownPaths() map[string]bool {
 // name without importing it gets: the preferred one, else the shortest.
 func defaultPackages() map[string]string {
 	out := map[string]string{}
-	paths := slices.Sorted(maps.Keys(symbolPackages()))
-	names := symbolPackages()
+	names := liveproto.Packages()
+	paths := slices.Sorted(maps.Keys(names))
 	for _, p := range paths {
 		name := names[p]
 		if strings.Contains(p, "internal") {
@@ -80,7 +59,7 @@ func (e *Engine) snapshot() *knowledge {
 }
 
 // learn records what a cell added to the session.
-func (e *Engine) learn(pl *plan, rep *reply) {
+func (e *Engine) learn(pl *liveproto.Plan, rep *liveproto.Reply) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if rep.Error == nil {

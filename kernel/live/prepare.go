@@ -6,12 +6,14 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
 // Prefixes of the files handed to go/parser. The interpreter adds the same
@@ -42,7 +44,7 @@ type knowledge struct {
 // prepare parses a live cell, rejects what the interpreter cannot run, and
 // returns the plan the worker evaluates. A problem of the cell comes back as
 // a *compiled.Error.
-func prepare(code string, k *knowledge) (*plan, error) {
+func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	c, err := cell.Parse(code)
 	if err != nil {
 		return nil, syntaxError(err)
@@ -50,7 +52,7 @@ func prepare(code string, k *knowledge) (*plan, error) {
 	if err := noDirectives(c); err != nil {
 		return nil, err
 	}
-	p := &plan{}
+	p := &liveproto.Plan{}
 	var decls []cell.Decl
 	explicit := map[string]string{} // names bound by the cell's own imports -> paths
 	for _, d := range c.Decls {
@@ -161,7 +163,7 @@ func order(fset *token.FileSet, decls []cell.Decl, body *ast.BlockStmt) []part {
 // switch that binds a name) only there, and a block changes nothing else for
 // them. Where chunks from one text would share a line (parts mixed on one
 // line), it falls back to all declarations, then all statements.
-func segments(parts []part, declText, bodyText string) []segment {
+func segments(parts []part, declText, bodyText string) []liveproto.Segment {
 	type group struct {
 		kind        partKind
 		first, last int
@@ -182,33 +184,33 @@ func segments(parts []part, declText, bodyText string) []segment {
 		}
 		lastLine[decl] = g.last
 	}
-	var out []segment
+	var out []liveproto.Segment
 	for _, g := range groups {
 		switch g.kind {
 		case partDecl:
-			out = append(out, segment{Decls: true, Src: keepLines(declText, g.first, g.last)})
+			out = append(out, liveproto.Segment{Decls: true, Src: keepLines(declText, g.first, g.last)})
 		case partStmt:
 			// The closing brace goes on a line of its own: the last line may
 			// end with a comment.
 			src := keepLines(bodyText, g.first, g.last)
 			lines := strings.Split(src, "\n")
 			lines[g.first-1] = "{" + lines[g.first-1]
-			out = append(out, segment{Src: strings.Join(lines, "\n") + "\n}"})
+			out = append(out, liveproto.Segment{Src: strings.Join(lines, "\n") + "\n}"})
 		default:
-			out = append(out, segment{Src: keepLines(bodyText, g.first, g.last)})
+			out = append(out, liveproto.Segment{Src: keepLines(bodyText, g.first, g.last)})
 		}
 	}
 	return out
 }
 
 // wholeSegments is every declaration, then every statement.
-func wholeSegments(declText, bodyText string) []segment {
-	var out []segment
+func wholeSegments(declText, bodyText string) []liveproto.Segment {
+	var out []liveproto.Segment
 	if strings.TrimSpace(declText) != "" {
-		out = append(out, segment{Decls: true, Src: declText})
+		out = append(out, liveproto.Segment{Decls: true, Src: declText})
 	}
 	if strings.TrimSpace(bodyText) != "" {
-		out = append(out, segment{Src: bodyText})
+		out = append(out, liveproto.Segment{Src: bodyText})
 	}
 	return out
 }
@@ -242,20 +244,20 @@ func noDirectives(c *cell.Cell) error {
 }
 
 // importOf reads an import declaration of the cell.
-func importOf(d cell.Decl) (importRef, error) {
+func importOf(d cell.Decl) (liveproto.ImportRef, error) {
 	if len(d.Keys) == 0 {
-		return importRef{}, unsupported(d.Line, "an import without a path", "")
+		return liveproto.ImportRef{}, unsupported(d.Line, "an import without a path", "")
 	}
 	key := d.Keys[0]
-	name, path, renamed := strings.Cut(key, " ")
+	name, imp, renamed := strings.Cut(key, " ")
 	if !renamed {
-		name, path = lastElem(key), key
+		name, imp = path.Base(key), key
 	}
-	if path == "C" || name == "." || name == "_" {
-		what := map[bool]string{true: "cgo (import \"C\")", false: "a " + name + " import"}[path == "C"]
-		return importRef{}, unsupported(d.Line, what+" is not supported in live cells", "")
+	if imp == "C" || name == "." || name == "_" {
+		what := map[bool]string{true: "cgo (import \"C\")", false: "a " + name + " import"}[imp == "C"]
+		return liveproto.ImportRef{}, unsupported(d.Line, what+" is not supported in live cells", "")
 	}
-	return importRef{Name: name, Path: path, Line: d.Line}, nil
+	return liveproto.ImportRef{Name: name, Path: imp, Line: d.Line}, nil
 }
 
 // placeDecls writes the declarations at their cell lines and columns, with
@@ -277,11 +279,11 @@ func placeDecls(decls []cell.Decl) string {
 // defines lists the top-level names of the cell: every declaration, and the
 // variables its top-level statements define (live cells run them in the
 // session's global scope).
-func defines(decls *ast.File, body *ast.BlockStmt) []definedName {
-	var out []definedName
+func defines(decls *ast.File, body *ast.BlockStmt) []liveproto.DefinedName {
+	var out []liveproto.DefinedName
 	add := func(id *ast.Ident, kind string) {
 		if id != nil && id.Name != "_" {
-			out = append(out, definedName{id.Name, kind})
+			out = append(out, liveproto.DefinedName{Name: id.Name, Kind: kind})
 		}
 	}
 	for _, d := range decls.Decls {

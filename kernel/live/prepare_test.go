@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
 func testKnowledge(live map[string]string) *knowledge {
@@ -93,24 +94,24 @@ func TestPrepareSegments(t *testing.T) {
 	tests := []struct {
 		name string
 		code string
-		want []segment
+		want []liveproto.Segment
 		show bool
 	}{
 		{
 			name: "statements only",
 			code: "x := 1\nx",
-			want: []segment{{Src: "x := 1"}, {Src: "\nx"}},
+			want: []liveproto.Segment{{Src: "x := 1"}, {Src: "\nx"}},
 			show: true,
 		},
 		{
 			name: "declarations only",
 			code: "func f() {}\n\ntype T int",
-			want: []segment{{Decls: true, Src: "func f() {}\n\ntype T int"}},
+			want: []liveproto.Segment{{Decls: true, Src: "func f() {}\n\ntype T int"}},
 		},
 		{
 			name: "in cell order",
 			code: "n := 0\nfunc inc() { n++ }\ninc()\nn",
-			want: []segment{
+			want: []liveproto.Segment{
 				{Src: "n := 0"},
 				{Decls: true, Src: "\nfunc inc() { n++ }"},
 				{Src: "\n\n{inc()\n}"},
@@ -121,7 +122,7 @@ func TestPrepareSegments(t *testing.T) {
 		{
 			name: "call is not shown",
 			code: "fmt.Println(1)",
-			want: []segment{{Src: "{fmt.Println(1)\n}"}},
+			want: []liveproto.Segment{{Src: "{fmt.Println(1)\n}"}},
 		},
 	}
 	for _, tt := range tests {
@@ -150,17 +151,17 @@ func TestPrepareImports(t *testing.T) {
 		name string
 		code string
 		live map[string]string
-		want []importRef
+		want []liveproto.ImportRef
 	}{
-		{"auto", "fmt.Println(rand.Intn(3), strings.ToUpper(\"a\"))", nil, []importRef{
+		{"auto", "fmt.Println(rand.Intn(3), strings.ToUpper(\"a\"))", nil, []liveproto.ImportRef{
 			{Name: "fmt", Path: "fmt", Auto: true},
 			{Name: "rand", Path: "math/rand", Auto: true},
 			{Name: "strings", Path: "strings", Auto: true},
 		}},
-		{"explicit first", "import cr \"crypto/rand\"\nb := make([]byte, 1)\ncr.Read(b)", nil, []importRef{
+		{"explicit first", "import cr \"crypto/rand\"\nb := make([]byte, 1)\ncr.Read(b)", nil, []liveproto.ImportRef{
 			{Name: "cr", Path: "crypto/rand", Line: 1},
 		}},
-		{"project packages", "var r *demos.Recording\n_ = r", nil, []importRef{
+		{"project packages", "var r *demos.Recording\n_ = r", nil, []liveproto.ImportRef{
 			{Name: "demos", Path: "github.com/conclab/conclab/demos", Auto: true},
 		}},
 		{"live name shadows a package", "fmt.Println(time)", map[string]string{"fmt": "package", "time": "int"}, nil},
@@ -188,7 +189,7 @@ func TestLoopVarRewrite(t *testing.T) {
 	tests := []struct {
 		name string
 		code string
-		want string // the loop's segment
+		want string // the loop's liveproto.Segment
 	}{
 		{
 			name: "closure in range",
@@ -239,7 +240,7 @@ func TestPrepareMixedLineFallsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []segment{{Decls: true, Src: "\nfunc f() {}"}, {Src: "x := 1; fmt.Println(x)\n"}}
+	want := []liveproto.Segment{{Decls: true, Src: "\nfunc f() {}"}, {Src: "x := 1; fmt.Println(x)\n"}}
 	if len(p.Segments) != len(want) {
 		t.Fatalf("segments = %+v, want %+v", p.Segments, want)
 	}

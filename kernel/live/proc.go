@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 	"github.com/conclab/conclab/kernel/procgroup"
 	"github.com/conclab/conclab/kernel/stdinwatch"
 )
@@ -25,9 +26,9 @@ type proc struct {
 	pid     int
 	req     *os.File // requests, to the worker's fd 3
 	reqMu   sync.Mutex
-	replies chan *reply   // closed when the reply stream ends
-	exited  chan struct{} // closed once the process is gone
-	waitErr error         // set before exited closes
+	replies chan *liveproto.Reply // closed when the liveproto.Reply stream ends
+	exited  chan struct{}         // closed once the process is gone
+	waitErr error                 // set before exited closes
 
 	marks   [2]chan struct{} // one per stream: stdout, stderr
 	streams sync.WaitGroup   // the stream readers
@@ -52,7 +53,7 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 	if err != nil {
 		return nil, err
 	}
-	p := &proc{replies: make(chan *reply, 4), exited: make(chan struct{}), tail: newTailBuffer(64 << 10)}
+	p := &proc{replies: make(chan *liveproto.Reply, 4), exited: make(chan struct{}), tail: newTailBuffer(64 << 10)}
 	p.marks[0], p.marks[1] = make(chan struct{}, 16), make(chan struct{}, 16)
 
 	var closers []io.Closer // the child's ends, closed in the parent once it started
@@ -104,7 +105,7 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 	if !ok {
 		traceback = "-"
 	}
-	cmd.Env = append(cmd.Env, workerEnv+"=1", markEnv+"="+mark, tracebackEnv+"="+traceback, "GOTRACEBACK=none")
+	cmd.Env = append(cmd.Env, liveproto.WorkerEnv+"=1", liveproto.MarkEnv+"="+mark, liveproto.TracebackEnv+"="+traceback, "GOTRACEBACK=none")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
 	cmd.ExtraFiles = []*os.File{reqR, repW} // fds 3 and 4
 	cmd.SysProcAttr = procgroup.Attr()
@@ -119,8 +120,8 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 	p.served = p.disp.Start(context.Background(), h)
 
 	p.streams.Add(2)
-	go p.pump(outR, "stdout", markBytes(mark), p.marks[0], emit)
-	go p.pump(errR, "stderr", markBytes(mark), p.marks[1], emit)
+	go p.pump(outR, "stdout", liveproto.MarkBytes(mark), p.marks[0], emit)
+	go p.pump(errR, "stderr", liveproto.MarkBytes(mark), p.marks[1], emit)
 	go p.readReplies(repR)
 	go func() {
 		p.waitErr = cmd.Wait()
@@ -153,9 +154,6 @@ func newMark() (string, error) {
 	}
 	return hex.EncodeToString(b), nil
 }
-
-// markBytes is what the worker writes on its streams for marker token.
-func markBytes(token string) []byte { return []byte("\x00conclab-live:" + token + "\x00") }
 
 // pump copies one output stream of the worker to emit, signalling markers.
 func (p *proc) pump(r *os.File, name string, mark []byte, marks chan<- struct{}, emit func(string, []byte)) {
@@ -193,11 +191,11 @@ func (p *proc) readReplies(r *os.File) {
 	defer r.Close()
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
-		line, err := readFrame(br, maxFrame)
+		line, err := liveproto.ReadFrame(br, liveproto.MaxFrame)
 		if err != nil {
 			return
 		}
-		rep, err := decodeReply(line)
+		rep, err := liveproto.DecodeReply(line)
 		if err != nil {
 			// Something else wrote on the reply pipe: the worker cannot be
 			// trusted any more.
@@ -209,13 +207,13 @@ func (p *proc) readReplies(r *os.File) {
 }
 
 // send writes a request to the worker.
-func (p *proc) send(req request) error {
+func (p *proc) send(req liveproto.Request) error {
 	p.reqMu.Lock()
 	defer p.reqMu.Unlock()
 	if p.req == nil {
 		return errors.New("live worker: stopped")
 	}
-	return writeFrame(p.req, req)
+	return liveproto.WriteFrame(p.req, req)
 }
 
 // waitMarks waits for the end-of-cell marker on both streams, or the end of

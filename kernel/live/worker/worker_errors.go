@@ -1,4 +1,4 @@
-package live
+package worker
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
 // maxResult bounds the text of a shown value.
@@ -45,7 +47,7 @@ func cellLines(msg string, line int) string {
 }
 
 // compileError is a cell the interpreter refused.
-func compileError(err error, line int) *cellError {
+func compileError(err error, line int) *liveproto.CellError {
 	msg := cellLines(err.Error(), line)
 	tb := strings.Split(msg, "\n")
 	if strings.Contains(msg, "undefined selector: ") {
@@ -54,19 +56,19 @@ func compileError(err error, line int) *cellError {
 	if strings.Contains(msg, "unable to find source related to") {
 		tb = append(tb, "Live cells can import the standard library, demos, plots and gonbui.")
 	}
-	return &cellError{Name: "CompileError", Value: firstLine(msg), Traceback: tb}
+	return &liveproto.CellError{Name: "CompileError", Value: first(msg), Traceback: tb}
 }
 
 // runError is a failure while the cell ran.
-func runError(err error) *cellError {
+func runError(err error) *liveproto.CellError {
 	var p interp.Panic
 	if errors.As(err, &p) {
 		v := panicText(p.Value)
 		// The frames ("at line 2, in f") went to stderr as the panic unwound.
-		return &cellError{Name: "panic", Value: v}
+		return &liveproto.CellError{Name: "panic", Value: v}
 	}
 	msg := cellLines(err.Error(), 0)
-	return &cellError{Name: "RuntimeError", Value: firstLine(msg), Traceback: strings.Split(msg, "\n")}
+	return &liveproto.CellError{Name: "RuntimeError", Value: first(msg), Traceback: strings.Split(msg, "\n")}
 }
 
 // panicText formats a panic value as Go prints it.
@@ -113,4 +115,10 @@ func showValue(v reflect.Value) (s string, ok bool) {
 		s = s[:maxResult] + " … (cut at 1 MiB)"
 	}
 	return s, true
+}
+
+// first is the first line of a message.
+func first(msg string) string {
+	line, _, _ := strings.Cut(msg, "\n")
+	return line
 }

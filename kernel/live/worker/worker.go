@@ -1,4 +1,4 @@
-package live
+package worker
 
 import (
 	"bufio"
@@ -14,36 +14,29 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
-	"github.com/traefik/yaegi/stdlib/unrestricted"
 
-	"github.com/conclab/conclab/kernel/live/symbols"
+	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 )
 
-// stuckGrace is how long the worker waits for an interrupted cell to stop
-// before it tells the Engine the cell is stuck.
-const stuckGrace = 500 * time.Millisecond
-
-// WorkerMain runs the live worker, the interpreter of one live session, and
-// returns the process exit code. The conclab binary calls it for its hidden
-// live-worker subcommand; only an Engine starts that (it refuses to run
-// otherwise).
-func WorkerMain() int {
-	if os.Getenv(workerEnv) != "1" {
-		fmt.Fprintln(os.Stderr, "conclab: live-worker is started by the kernel for %live cells, not by hand")
+// Main runs the live worker, the interpreter of one live session, and
+// returns the process exit code. The conclab-live program is this function;
+// only an Engine starts it (it refuses to run otherwise).
+func Main() int {
+	if os.Getenv(liveproto.WorkerEnv) != "1" {
+		fmt.Fprintln(os.Stderr, "conclab-live is started by the conclab kernel for %live cells, not by hand")
 		return 2
 	}
-	mark := os.Getenv(markEnv)
-	os.Unsetenv(workerEnv)
-	os.Unsetenv(markEnv)
+	mark := os.Getenv(liveproto.MarkEnv)
+	os.Unsetenv(liveproto.WorkerEnv)
+	os.Unsetenv(liveproto.MarkEnv)
 	// The runtime read GOTRACEBACK=none at start; programs the cells start
 	// get the user's setting back.
-	if tb := os.Getenv(tracebackEnv); tb == "-" {
+	if tb := os.Getenv(liveproto.TracebackEnv); tb == "-" {
 		os.Unsetenv("GOTRACEBACK")
 	} else if tb != "" {
 		os.Setenv("GOTRACEBACK", tb)
 	}
-	os.Unsetenv(tracebackEnv)
+	os.Unsetenv(liveproto.TracebackEnv)
 
 	w, err := newWorker(mark)
 	if err != nil {
@@ -74,9 +67,9 @@ func newWorker(mark string) (*worker, error) {
 		return nil, errors.New("no stream marker in the environment")
 	}
 	w := &worker{
-		requests: bufio.NewReaderSize(os.NewFile(requestFD, "conclab-requests"), 64<<10),
-		replies:  os.NewFile(replyFD, "conclab-replies"),
-		mark:     markBytes(mark),
+		requests: bufio.NewReaderSize(os.NewFile(liveproto.RequestFD, "conclab-requests"), 64<<10),
+		replies:  os.NewFile(liveproto.ReplyFD, "conclab-replies"),
+		mark:     liveproto.MarkBytes(mark),
 		imported: map[string]string{},
 	}
 	for _, fd := range []int{1, 2} {
@@ -88,8 +81,8 @@ func newWorker(mark string) (*worker, error) {
 		syscall.CloseOnExec(nfd)
 		w.marks = append(w.marks, os.NewFile(uintptr(nfd), "conclab-mark"))
 	}
-	syscall.CloseOnExec(requestFD)
-	syscall.CloseOnExec(replyFD)
+	syscall.CloseOnExec(liveproto.RequestFD)
+	syscall.CloseOnExec(liveproto.ReplyFD)
 	in, err := newInterpreter()
 	if err != nil {
 		return nil, err
@@ -109,7 +102,7 @@ func newInterpreter() (*interp.Interpreter, error) {
 		Unrestricted: true,
 		Env:          os.Environ(),
 	})
-	for _, s := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, symbols.Symbols} {
+	for _, s := range tables() {
 		if err := in.Use(s); err != nil {
 			return nil, fmt.Errorf("load symbols: %w", err)
 		}
@@ -119,16 +112,16 @@ func newInterpreter() (*interp.Interpreter, error) {
 
 // serve answers requests until the Engine closes its end.
 func (w *worker) serve() int {
-	execs := make(chan *request, 1)
+	execs := make(chan *liveproto.Request, 1)
 	go w.read(execs)
 	w.gs = newGoroutines() // after the worker's own goroutines started
-	if err := writeFrame(w.replies, reply{ID: 0}); err != nil {
+	if err := liveproto.WriteFrame(w.replies, liveproto.Reply{ID: 0}); err != nil {
 		return 1
 	}
 	for req := range execs {
 		rep := w.exec(req)
 		w.writeMarks()
-		if err := writeFrame(w.replies, rep); err != nil {
+		if err := liveproto.WriteFrame(w.replies, rep); err != nil {
 			return 1
 		}
 	}
@@ -138,21 +131,21 @@ func (w *worker) serve() int {
 // read passes exec requests to serve and handles interrupts at once. The
 // end of the requests ends the worker, whatever is running: the Engine is
 // gone.
-func (w *worker) read(execs chan<- *request) {
+func (w *worker) read(execs chan<- *liveproto.Request) {
 	for {
-		line, err := readFrame(w.requests, maxFrame)
+		line, err := liveproto.ReadFrame(w.requests, liveproto.MaxFrame)
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				fmt.Fprintln(os.Stderr, "conclab live worker:", err)
 			}
 			os.Exit(0)
 		}
-		req, err := decodeRequest(line)
+		req, err := liveproto.DecodeRequest(line)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "conclab live worker:", err)
 			continue
 		}
-		if req.Op == opInterrupt {
+		if req.Op == liveproto.OpInterrupt {
 			w.interrupt()
 			continue
 		}
@@ -176,7 +169,7 @@ func (w *worker) writeMarks() {
 }
 
 // exec runs one plan.
-func (w *worker) exec(req *request) *reply {
+func (w *worker) exec(req *liveproto.Request) *liveproto.Reply {
 	ctx, cancel := context.WithCancel(context.Background())
 	w.mu.Lock()
 	w.cancel = cancel
@@ -188,7 +181,7 @@ func (w *worker) exec(req *request) *reply {
 		cancel()
 	}()
 
-	rep := &reply{ID: req.ID}
+	rep := &liveproto.Reply{ID: req.ID}
 	rep.Error, rep.Stuck = w.run(ctx, req.Plan, rep)
 	rep.Broken = rep.Error != nil && rep.Error.Name == interpreterError
 	rep.Goroutines = w.gs.count()
@@ -202,12 +195,12 @@ func (w *worker) exec(req *request) *reply {
 }
 
 // run evaluates the plan's parts in order and stops at the first failure.
-func (w *worker) run(ctx context.Context, p *plan, rep *reply) (*cellError, bool) {
+func (w *worker) run(ctx context.Context, p *liveproto.Plan, rep *liveproto.Reply) (*liveproto.CellError, bool) {
 	for _, imp := range p.Imports {
 		if have, ok := w.imported[imp.Name]; ok && (imp.Auto || have == imp.Path) {
 			continue
 		}
-		if _, err, stuck := w.eval(ctx, imp.source(), imp.Line); err != nil || stuck {
+		if _, err, stuck := w.eval(ctx, imp.Source(), imp.Line); err != nil || stuck {
 			return err, stuck
 		}
 		w.imported[imp.Name] = imp.Path
@@ -231,15 +224,15 @@ func (w *worker) run(ctx context.Context, p *plan, rep *reply) (*cellError, bool
 // eval compiles and runs src. line, when not 0, is the cell line of a
 // one-line src (an import). stuck reports an interrupted run that did not
 // stop.
-func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Value, cerr *cellError, stuck bool) {
+func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Value, cerr *liveproto.CellError, stuck bool) {
 	prog, cerr := w.compile(src, line)
 	if cerr != nil {
 		return v, cerr, false
 	}
 	v, err := w.in.ExecuteWithContext(ctx, prog)
 	if ctx.Err() != nil {
-		return v, &cellError{Name: "Interrupted", Value: "the cell was interrupted",
-			Traceback: []string{"Goroutines of live cells stop too, the next time they run interpreted code; variables stay."}}, !w.gs.evalEnded(stuckGrace)
+		return v, &liveproto.CellError{Name: "Interrupted", Value: "the cell was interrupted",
+			Traceback: []string{"Goroutines of live cells stop too, the next time they run interpreted code; variables stay."}}, !w.gs.evalEnded(liveproto.StuckGrace)
 	}
 	if err != nil {
 		return v, runError(err), false
@@ -251,10 +244,10 @@ func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Valu
 const interpreterError = "InterpreterError"
 
 // compile compiles src, turning the interpreter's own panics into errors.
-func (w *worker) compile(src string, line int) (prog *interp.Program, cerr *cellError) {
+func (w *worker) compile(src string, line int) (prog *interp.Program, cerr *liveproto.CellError) {
 	defer func() {
 		if r := recover(); r != nil {
-			cerr = &cellError{Name: interpreterError,
+			cerr = &liveproto.CellError{Name: interpreterError,
 				Value: fmt.Sprintf("the live interpreter failed on this cell: %v", r),
 				Traceback: []string{
 					fmt.Sprintf("the live interpreter failed on this cell: %v", r),

@@ -1,4 +1,8 @@
-package live
+// Package liveproto is the protocol between the live Engine (in the kernel)
+// and its worker (the conclab-live program, which holds the interpreter):
+// one JSON object a line on two pipes, and an end-of-cell marker on the
+// worker's stdout and stderr. Both sides import it, so they cannot disagree.
+package liveproto
 
 import (
 	"bufio"
@@ -6,47 +10,52 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 // The worker's file descriptors, after stdin, stdout and stderr.
 const (
-	requestFD = 3 // the Engine's requests, read by the worker
-	replyFD   = 4 // the worker's replies, read by the Engine
+	RequestFD = 3 // the Engine's requests, read by the worker
+	ReplyFD   = 4 // the worker's replies, read by the Engine
 )
 
 // Environment of the worker.
 const (
-	workerEnv = "CONCLAB_LIVE_WORKER" // "1": started by an Engine
-	markEnv   = "CONCLAB_LIVE_MARK"   // the end-of-cell marker for the streams
-	// tracebackEnv carries the user's GOTRACEBACK ("-" when unset): the
+	WorkerEnv = "CONCLAB_LIVE_WORKER" // "1": started by an Engine
+	MarkEnv   = "CONCLAB_LIVE_MARK"   // the end-of-cell marker for the streams
+	// TracebackEnv carries the user's GOTRACEBACK ("-" when unset): the
 	// worker runs with none, so that a crash shows its message rather than
 	// pages of interpreter frames, and restores the user's for what it starts.
-	tracebackEnv = "CONCLAB_LIVE_GOTRACEBACK"
+	TracebackEnv = "CONCLAB_LIVE_GOTRACEBACK"
 )
 
-// maxFrame bounds one line of the protocol: a reply carries a cell's value
+// MaxFrame bounds one line of the protocol: a reply carries a cell's value
 // (cut at maxResult) and the session's names.
-const maxFrame = 8 << 20
+const MaxFrame = 8 << 20
+
+// StuckGrace is how long the worker waits for an interrupted cell to stop
+// before it replies that the cell is stuck; the Engine waits that long too.
+const StuckGrace = 500 * time.Millisecond
 
 // Request operations.
 const (
-	opExec      = "exec"      // run a plan
-	opInterrupt = "interrupt" // stop the running cell
+	OpExec      = "exec"      // run a plan
+	OpInterrupt = "interrupt" // stop the running cell
 )
 
-// request is one line from the Engine to the worker.
-type request struct {
+// Request is one line from the Engine to the worker.
+type Request struct {
 	Op   string `json:"op"`
 	ID   int    `json:"id"`             // the cell, echoed in its reply
-	Plan *plan  `json:"plan,omitempty"` // opExec
+	Plan *Plan  `json:"plan,omitempty"` // OpExec
 }
 
-// reply is one line from the worker to the Engine: the worker's greeting
+// Reply is one line from the worker to the Engine: the worker's greeting
 // (ID 0, once the interpreter is ready) or the end of a cell.
-type reply struct {
+type Reply struct {
 	ID int `json:"id"`
 	// Error is the cell's failure, if any.
-	Error *cellError `json:"error,omitempty"`
+	Error *CellError `json:"error,omitempty"`
 	// Result is the value of the cell's last expression, when it shows one.
 	Result    string `json:"result,omitempty"`
 	HasResult bool   `json:"has_result,omitempty"`
@@ -65,15 +74,15 @@ type reply struct {
 	Imported map[string]string `json:"imported,omitempty"`
 }
 
-// cellError is a failure of a cell as the worker saw it.
-type cellError struct {
+// CellError is a failure of a cell as the worker saw it.
+type CellError struct {
 	Name      string   `json:"name"`
 	Value     string   `json:"value"`
 	Traceback []string `json:"traceback,omitempty"`
 }
 
-// writeFrame writes v as one JSON line.
-func writeFrame(w io.Writer, v any) error {
+// WriteFrame writes v as one JSON line.
+func WriteFrame(w io.Writer, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode frame: %w", err)
@@ -85,16 +94,16 @@ func writeFrame(w io.Writer, v any) error {
 	return nil
 }
 
-// errFrameTooLong is returned for a line longer than maxFrame.
-var errFrameTooLong = errors.New("frame too long")
+// ErrFrameTooLong is returned for a line longer than maxFrame.
+var ErrFrameTooLong = errors.New("frame too long")
 
-// readFrame reads one line of at most limit bytes, without the newline.
-func readFrame(r *bufio.Reader, limit int) ([]byte, error) {
+// ReadFrame reads one line of at most limit bytes, without the newline.
+func ReadFrame(r *bufio.Reader, limit int) ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := r.ReadSlice('\n')
 		if len(line)+len(chunk) > limit+1 {
-			return nil, errFrameTooLong
+			return nil, ErrFrameTooLong
 		}
 		line = append(line, chunk...)
 		switch {
@@ -110,36 +119,40 @@ func readFrame(r *bufio.Reader, limit int) ([]byte, error) {
 	}
 }
 
-// decodeReply parses one line from the worker. The worker runs user code,
+// DecodeReply parses one line from the worker. The worker runs user code,
 // which can write anything on any descriptor, so the line is untrusted.
-func decodeReply(line []byte) (*reply, error) {
-	var r reply
+func DecodeReply(line []byte) (*Reply, error) {
+	var r Reply
 	if err := json.Unmarshal(line, &r); err != nil {
-		return nil, fmt.Errorf("decode reply: %w", err)
+		return nil, fmt.Errorf("decode Reply: %w", err)
 	}
 	if r.ID < 0 {
-		return nil, fmt.Errorf("decode reply: negative id %d", r.ID)
+		return nil, fmt.Errorf("decode Reply: negative id %d", r.ID)
 	}
 	if r.Error != nil && r.Error.Name == "" {
-		return nil, errors.New("decode reply: error without a name")
+		return nil, errors.New("decode Reply: error without a name")
 	}
 	return &r, nil
 }
 
-// decodeRequest parses one line from the Engine.
-func decodeRequest(line []byte) (*request, error) {
-	var r request
+// DecodeRequest parses one line from the Engine.
+func DecodeRequest(line []byte) (*Request, error) {
+	var r Request
 	if err := json.Unmarshal(line, &r); err != nil {
 		return nil, fmt.Errorf("decode request: %w", err)
 	}
 	switch r.Op {
-	case opExec:
+	case OpExec:
 		if r.Plan == nil {
 			return nil, errors.New("decode request: exec without a plan")
 		}
-	case opInterrupt:
+	case OpInterrupt:
 	default:
 		return nil, fmt.Errorf("decode request: unknown op %q", r.Op)
 	}
 	return &r, nil
 }
+
+// MarkBytes is what the worker writes on its streams at the end of a cell,
+// for the marker token the Engine gave it in MarkEnv.
+func MarkBytes(token string) []byte { return []byte("\x00conclab-live:" + token + "\x00") }
