@@ -755,3 +755,42 @@ def test_live_worker_killed_mid_cell_is_reported_and_replaced(fresh_kernel):
     reply, out = execute(kc, 'fmt.Println("compiled")')
     assert text(out) == "compiled\n"
     FIGURES["live worker SIGKILL"] = f"live worker SIGKILLed mid-cell: reported in {reported:.2f} s, replaced"
+
+
+# gonbui's stream for DisplayData{Metadata: {"m": map[string]int{"abcdefgh": 1}}} with the nested
+# map's count rewritten to 2^24 (kernel/display's guard_test.go makes it). encoding/gob makes a map
+# as large as its count says before it reads an entry: without the guard, these 200 bytes make the
+# kernel take a gigabyte (2^28 takes 14 GB; more ends it).
+HOSTILE_DISPLAY = (
+    "3e7f0301010b446973706c61794461746101ff8000010301044461746101ff820001084d6574616461746101ff8400"
+    "0109446973706c61794944010c00000032ff81040101226d61705b70726f746f636f6c2e4d494d45547970655d696e"
+    "74657266616365207b7d01ff8200010c0110000027ff83040101176d61705b737472696e675d696e74657266616365"
+    "207b7d01ff8400010c0110000023ff800201016d0e6d61705b737472696e675d696e74ff85040102ff8600010c0104"
+    "000014ff860c00fc010000000861626364656667680200"
+)
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def test_hostile_display_message_is_refused_and_the_kernel_lives(fresh_kernel):
+    km, kc = fresh_kernel
+    pid = km.provisioner.pid
+    code = (
+        'import (\n\t"encoding/hex"\n\t"os"\n)\n'
+        f'b, _ := hex.DecodeString("{HOSTILE_DISPLAY}")\n'
+        'f, err := os.OpenFile(os.Getenv("GONB_PIPE"), os.O_WRONLY, 0)\n'
+        "if err != nil {\n\tpanic(err)\n}\n"
+        "f.Write(b)\nf.Close()\n"
+        'fmt.Println("sent")'
+    )
+    reply, out = execute(kc, code)
+    assert reply["status"] == "ok" and text(out) == "sent\n", (reply, out)
+    assert alive(pid) and rss_kib(pid) < 200 * 1024, rss_kib(pid)
+    assert "maps of more than" in text(out, "stderr"), out
+    reply, out = execute(kc, 'import "github.com/janpfeifer/gonb/gonbui"\ngonbui.DisplayHTML("<b>fine</b>")')
+    shown = [m["content"]["data"].get("text/html") for m in out if m["msg_type"] == "display_data"]
+    assert shown == ["<b>fine</b>"], out
+    FIGURES["hostile display"] = f"display message announcing a 2^24-entry map: refused, kernel RSS {rss_kib(pid) // 1024} MB"

@@ -187,7 +187,10 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	ordered.wait(procgroup.DrainTimeout)
 	stopInput()
 	ch.Close()
-	<-served
+	if err := <-served; err != nil && ctx.Err() == nil {
+		// Displays stop at a bad message (gob cannot find the next one): say so.
+		out.Stream("stderr", "conclab: "+err.Error()+"; the displays after it were dropped\n")
+	}
 	stopWatch()
 	if err := <-watched; errors.Is(err, stdinwatch.ErrUnavailable) && !e.warnedStdin {
 		e.warnedStdin = true

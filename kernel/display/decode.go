@@ -14,7 +14,7 @@ type decoder struct {
 }
 
 func newDecoder(r io.Reader, limit uint64) *decoder {
-	return &decoder{dec: gob.NewDecoder(&frameReader{r: r, limit: limit})}
+	return &decoder{dec: gob.NewDecoder(newGobGuard(r, limit))}
 }
 
 // decode reads the next message. The stream comes from user code, so a panic
@@ -25,12 +25,9 @@ func (d *decoder) decode() (msg protocol.DisplayData, err error) {
 			err = fmt.Errorf("malformed display message: gob panicked: %v", p)
 		}
 	}()
-	// Go 1.26's gob makes a nil map as large as the element count the stream
-	// announces, before it reads an element: a few bytes announcing billions
-	// would make the kernel die of an out-of-memory fatal error. Maps gob
-	// finds ready are not sized by that count. (Maps nested in interface
-	// values, which gonbui registers for widget comms, are still made that
-	// way; gob reads them only from the cell's own display pipe.)
+	// gob makes a nil map as large as the count the stream announces; the
+	// guard has checked the counts of this value, and maps gob finds made
+	// are not sized by them at all.
 	msg = protocol.DisplayData{Data: map[protocol.MIMEType]any{}, Metadata: map[string]any{}}
 	err = d.dec.Decode(&msg)
 	return msg, err

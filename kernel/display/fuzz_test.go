@@ -2,10 +2,13 @@ package display
 
 import (
 	"bytes"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"io"
 	"testing"
+
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // FuzzDecode feeds arbitrary bytes, as a hostile or broken program could
@@ -34,21 +37,30 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// FuzzFrameReader checks that the framing guard never alters the stream: what
-// it lets through is always a prefix of its input, and all of it unless it
-// reports a framing error.
-func FuzzFrameReader(f *testing.F) {
+// FuzzGobGuard: whatever a program writes, the guard hands gob a prefix of
+// it made of whole checked values, all of it unless it reports an error.
+func FuzzGobGuard(f *testing.F) {
+	for _, stream := range legitStreams(f) {
+		f.Add(stream, uint16(len(stream)))
+	}
 	f.Fuzz(func(t *testing.T, b []byte, limit uint16) {
-		fr := &frameReader{r: bytes.NewReader(b), limit: uint64(limit)}
-		got, err := io.ReadAll(fr)
+		got, err := io.ReadAll(newGobGuard(bytes.NewReader(b), uint64(limit)))
 		if !bytes.HasPrefix(b, got) {
 			t.Fatalf("output %q is not a prefix of input %q", got, b)
 		}
 		if err == nil && len(got) != len(b) {
 			t.Fatalf("read %d of %d bytes without an error", len(got), len(b))
 		}
-		if err != nil && errors.Is(err, io.EOF) {
-			t.Fatalf("ReadAll returned EOF as an error: %v", err)
+		// What passed decodes as gob decodes it: no value is cut.
+		dec := gob.NewDecoder(bytes.NewReader(got))
+		for {
+			var v protocol.DisplayData
+			if derr := dec.Decode(&v); derr != nil {
+				if errors.Is(derr, io.ErrUnexpectedEOF) {
+					t.Fatalf("the guard passed a cut value: %v", derr)
+				}
+				break
+			}
 		}
 	})
 }

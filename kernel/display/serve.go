@@ -115,7 +115,11 @@ func (c *Channel) endOfStream(ctx context.Context, err error) error {
 	case errors.Is(err, os.ErrClosed), errors.Is(err, os.ErrDeadlineExceeded):
 		return c.stopped(ctx, err)
 	}
-	err = fmt.Errorf("display: malformed message from the program: %w", err)
+	if errors.Is(err, errMalformed) {
+		err = fmt.Errorf("display: %w", err)
+	} else {
+		err = fmt.Errorf("display: malformed message from the program: %w", err)
+	}
 	c.opt.log.Warn(err.Error())
 	// gob cannot resynchronise; keep the pipe drained until the stream ends
 	// (or ctx or Close stop it) so the program's writes do not fill it and block.
