@@ -411,3 +411,38 @@ func TestSharedDisplayIDs(t *testing.T) {
 		}
 	}
 }
+
+// malformedRecorder also hears of a bad message, as the live engine does.
+type malformedRecorder struct {
+	recorder
+	errs chan error
+}
+
+func (r *malformedRecorder) Malformed(err error) { r.errs <- err }
+
+func TestMalformedHandlerHearsAtOnce(t *testing.T) {
+	c, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &malformedRecorder{errs: make(chan error, 1)}
+	done := serve(t.Context(), c, rec)
+	p := openLikeGonbui(t, c.Env(), false)
+	if _, err := p.w.Write([]byte{0xf7}); err != nil {
+		t.Fatal(err)
+	}
+	// The program keeps its end open: the handler hears before the stream ends.
+	select {
+	case err := <-rec.errs:
+		if !strings.Contains(err.Error(), "malformed display message") {
+			t.Errorf("Malformed(%v)", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler did not hear of the bad message")
+	}
+	p.close()
+	c.Close()
+	if err := wait(t, done); err == nil {
+		t.Fatal("Serve = nil, want the error")
+	}
+}

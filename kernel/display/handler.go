@@ -13,6 +13,15 @@ type Handler interface {
 	Input(prompt string, password bool)
 }
 
+// A MalformedHandler is a Handler that learns at once when the program
+// sends a message that cannot be read: no display of the stream after it
+// can be shown (gob cannot find the next message), and a long-lived stream,
+// such as the live engine's, may go on for a long time after it.
+type MalformedHandler interface {
+	Handler
+	Malformed(err error)
+}
+
 // Data is one display from the program, ready to become the content of a
 // display_data or update_display_data message.
 type Data struct {

@@ -70,7 +70,7 @@ func (c *Channel) serve(ctx context.Context, h Handler) error {
 	for {
 		msg, err := dec.decode()
 		if err != nil {
-			return c.endOfStream(ctx, err)
+			return c.endOfStream(ctx, err, h)
 		}
 		req := parseMessage(&msg, c.opt.ids)
 		for _, n := range req.notes {
@@ -104,7 +104,7 @@ func (c *Channel) serve(ctx context.Context, h Handler) error {
 }
 
 // endOfStream decides what a read error means.
-func (c *Channel) endOfStream(ctx context.Context, err error) error {
+func (c *Channel) endOfStream(ctx context.Context, err error, h Handler) error {
 	switch {
 	case errors.Is(err, io.EOF):
 		return nil
@@ -121,6 +121,9 @@ func (c *Channel) endOfStream(ctx context.Context, err error) error {
 		err = fmt.Errorf("display: malformed message from the program: %w", err)
 	}
 	c.opt.log.Warn(err.Error())
+	if mh, ok := h.(MalformedHandler); ok {
+		mh.Malformed(err)
+	}
 	// gob cannot resynchronise; keep the pipe drained until the stream ends
 	// (or ctx or Close stop it) so the program's writes do not fill it and block.
 	_, _ = io.Copy(io.Discard, c.rd)

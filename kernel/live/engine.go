@@ -406,6 +406,13 @@ func (h handler) Display(d display.Data) {
 	}
 }
 
+// Malformed tells the most recent cell that the worker's display stream
+// broke: displays stay off until the worker is replaced.
+func (h handler) Malformed(err error) {
+	h.e.emit("stderr", []byte("conclab: "+err.Error()+
+		"; displays of this live session are off until it restarts (%live reset)\n"))
+}
+
 // Input answers gonbui.RequestInput while a cell runs: the line goes to the
 // worker's stdin.
 func (h handler) Input(prompt string, password bool) {

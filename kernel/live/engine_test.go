@@ -507,3 +507,20 @@ func TestDefaultWorkerIsNextToTheProgram(t *testing.T) {
 		t.Errorf("defaultWorker() = %q, want %q", got, want)
 	}
 }
+
+func TestMalformedDisplayIsReported(t *testing.T) {
+	e := newTestEngine(t)
+	// 0xf7 would introduce a message count of nine bytes: gob has no such thing.
+	out := mustRun(t, e, `f, err := os.OpenFile(os.Getenv("GONB_PIPE"), os.O_WRONLY, 0)
+if err != nil {
+	panic(err)
+}
+f.Write([]byte{0xf7})
+f.Close()`)
+	eventually(t, "the notice under the cell", func() bool {
+		return strings.Contains(out.Stderr(), "displays of this live session are off until it restarts")
+	})
+	if got := mustRun(t, e, `fmt.Println("still here")`).Stdout(); got != "still here\n" {
+		t.Errorf("next cell: stdout = %q", got)
+	}
+}
