@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"path/filepath"
 	"time"
 
 	"github.com/conclab/conclab/kernel/workspace"
@@ -12,9 +13,10 @@ import (
 const warmDelay = 500 * time.Millisecond
 
 // warm prepares what the first cells need while the user reads the
-// notebook: it sweeps cell modules left by killed kernels, indexes the
-// standard library for import fixing, lists the packages cells use most for
-// the compiler, and loads the usual packages for completion.
+// notebook: it sweeps cell modules left by killed kernels and old unpacked
+// sources, indexes the standard library for import fixing, lists the
+// packages cells use most for the compiler, and loads the usual packages for
+// completion.
 //
 // It waits until the kernel has answered its first kernel_info_request:
 // this is CPU and disk work (it starts the go command), and on a small
@@ -32,6 +34,11 @@ func (k *Kernel) warm(ctx context.Context) {
 	// Kernels killed with SIGKILL could not remove their cell modules.
 	if n, err := workspace.Sweep(""); err != nil || n > 0 {
 		k.log.Info("removed cell modules of kernels that are gone", "count", n, "err", err)
+	}
+	// Each release unpacks its own source into the shared cache.
+	src := k.ws.SrcDir
+	if n, err := workspace.SweepSources(filepath.Dir(src), src, workspace.SourceMaxAge); err != nil || n > 0 {
+		k.log.Info("removed unpacked sources no kernel started with lately", "count", n, "err", err)
 	}
 	if err := k.engine.Session().Warm(); err != nil {
 		k.log.Warn("warm import index", "err", err)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // ownerFile names, inside a cell module, the kernel that made it: its pid
@@ -99,4 +100,40 @@ func processStart(pid int) (uint64, error) {
 		return 0, fmt.Errorf("process %d: malformed stat", pid)
 	}
 	return strconv.ParseUint(f[19], 10, 64)
+}
+
+// SourceMaxAge is how long an unpacked project source that no kernel has
+// started with stays in the cache: each release unpacks its own.
+const SourceMaxAge = 30 * 24 * time.Hour
+
+// SweepSources removes from cacheDir the unpacked sources (src-<hash>) of
+// other releases that no kernel has started with for maxAge, and the
+// half-written ones (.src-*) an unpack killed midway left more than an hour
+// ago. keep, the source this kernel uses, always stays. It returns how many
+// it removed.
+func SweepSources(cacheDir, keep string, maxAge time.Duration) (int, error) {
+	var old []string
+	for pattern, age := range map[string]time.Duration{"src-*": maxAge, ".src-*": time.Hour} {
+		dirs, err := filepath.Glob(filepath.Join(cacheDir, pattern))
+		if err != nil {
+			return 0, fmt.Errorf("sweep sources: %w", err)
+		}
+		for _, dir := range dirs {
+			fi, err := os.Lstat(dir)
+			if err != nil || !fi.IsDir() || dir == keep || time.Since(fi.ModTime()) < age {
+				continue
+			}
+			old = append(old, dir)
+		}
+	}
+	removed := 0
+	var errs []error
+	for _, dir := range old {
+		if err := os.RemoveAll(dir); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	return removed, errors.Join(errs...)
 }

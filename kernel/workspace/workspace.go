@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/modfile"
 
@@ -74,6 +75,9 @@ func Unpack(cacheDir string) (string, error) {
 	}
 	dst := filepath.Join(cacheDir, "src-"+hex.EncodeToString(h.Sum(nil))[:16])
 	if _, err := os.Stat(filepath.Join(dst, "go.mod")); err == nil {
+		// In use: SweepSources keeps what kernels started lately.
+		now := time.Now()
+		_ = os.Chtimes(dst, now, now)
 		return dst, nil
 	}
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
