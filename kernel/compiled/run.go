@@ -187,8 +187,10 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	ordered.wait(procgroup.DrainTimeout)
 	stopInput()
 	ch.Close()
-	if err := <-served; err != nil && ctx.Err() == nil {
-		// Displays stop at a bad message (gob cannot find the next one): say so.
+	if err := <-served; err != nil && ctx.Err() == nil &&
+		!(errors.Is(err, io.ErrUnexpectedEOF) && (stoppedBy != nil || waitErr != nil)) {
+		// Displays stop at a bad message (gob cannot find the next one): say
+		// so, unless the program was stopped or died in the middle of one.
 		out.Stream("stderr", "conclab: "+err.Error()+"; the displays after it were dropped\n")
 	}
 	stopWatch()

@@ -140,7 +140,7 @@ func (g *gobGuard) message() error {
 		}
 		rest = wide[:n]
 		if _, err := io.ReadFull(g.r, rest); err != nil {
-			return io.ErrUnexpectedEOF
+			return cut(err)
 		}
 		count = 0
 		for _, c := range rest {
@@ -154,11 +154,21 @@ func (g *gobGuard) message() error {
 	g.raw.WriteByte(first)
 	g.raw.Write(rest)
 	body := g.raw.Len()
-	if n, err := io.CopyN(&g.raw, g.r, int64(count)); err != nil || uint64(n) != count {
-		return io.ErrUnexpectedEOF
+	if _, err := io.CopyN(&g.raw, g.r, int64(count)); err != nil {
+		return cut(err)
 	}
 	g.buf = g.raw.Bytes()[body:]
 	return nil
+}
+
+// cut is the error of a stream that stops inside a message: the end of the
+// stream means the program ended mid-write; other errors (the channel was
+// closed, a deadline) pass as they are.
+func cut(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // uint reads one gob unsigned integer from the current message.

@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"io"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -247,5 +248,34 @@ func TestGobGuardRejectsHostileValues(t *testing.T) {
 		if _, err := dec.decode(); err != nil {
 			t.Fatalf("value %d of 600k entries: %v", i, err)
 		}
+	}
+}
+
+// A read error inside a message is passed on as it is (the channel closed,
+// a deadline); only the stream's end there is a cut message.
+func TestGobGuardPassesReadErrors(t *testing.T) {
+	stream := gobStream(t, &protocol.DisplayData{DisplayID: "x"})
+	for _, tt := range []struct {
+		name string
+		r    io.Reader
+		want error
+	}{
+		{"closed mid-message", io.MultiReader(bytes.NewReader(stream[:5]), iotest.ErrReader(os.ErrClosed)), os.ErrClosed},
+		{"deadline mid-count", io.MultiReader(bytes.NewReader([]byte{0xfe, 1}), iotest.ErrReader(os.ErrDeadlineExceeded)), os.ErrDeadlineExceeded},
+		{"end mid-message", bytes.NewReader(stream[:5]), io.ErrUnexpectedEOF},
+		{"end between values", bytes.NewReader(nil), io.EOF},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := io.ReadAll(newGobGuard(tt.r, maxMessage))
+			if tt.want == io.EOF {
+				if err != nil || len(got) != 0 {
+					t.Fatalf("ReadAll = %d bytes, %v; want nothing, nil", len(got), err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("ReadAll error = %v, want %v", err, tt.want)
+			}
+		})
 	}
 }
