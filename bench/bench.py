@@ -92,7 +92,6 @@ class Bench:
         conclab = os.path.abspath(self.args.conclab)
         write_spec(self.jupyter, CONCLAB, [conclab, "kernel", "--connection-file", "{connection_file}"],
                    "Go (conclab, bench)", self.conclab_env())
-        self.setup_launch_floor()
         self.results["gonb"] = {"version": gonb_install.GONB_VERSION}
         if self.args.no_gonb:
             self.results["gonb"]["status"] = "skipped (--no-gonb)"
@@ -112,21 +111,20 @@ class Bench:
                    "Go (gonb, bench)", env)
         self.kernels.append(GONB)
 
-    def setup_launch_floor(self):
-        """Build bench/launchfloor, the smallest Go kernel: what starting any
-        Go kernel through jupyter_client costs here, for the startup rows."""
+    def launch_floor(self):
+        """Build bench/launchfloor, the smallest Go kernel (what starting any
+        Go kernel through jupyter_client costs here), and return the kernel
+        names it adds to the startup rows: none if it cannot be built."""
         binary = os.path.join(self.tmp, "launchfloor")
         p = subprocess.run(["go", "build", "-o", binary, "./bench/launchfloor"], cwd=REPO,
                            capture_output=True, text=True)
         if p.returncode != 0:
             self.results["launch_floor"] = {"error": "go build ./bench/launchfloor: " + p.stderr.strip()[-300:]}
             self.log(self.results["launch_floor"]["error"])
-            return
+            return []
         write_spec(self.jupyter, LAUNCH, [binary, "{connection_file}"], "launch floor (bench)")
         self.results["launch_floor"] = {"status": "built"}
-
-    def startup_kernels(self):
-        return self.kernels + ([LAUNCH] if "error" not in self.results.get("launch_floor", {"error": ""}) else [])
+        return [LAUNCH]
 
     def start(self, kernel, tag, client_ready=False):
         log = open(os.path.join(self.logs, f"{kernel}-{tag}.log"), "a")
@@ -151,7 +149,7 @@ class Bench:
 
     def run_startup(self):
         reps = self.reps(10, 3)
-        kernels = self.startup_kernels()
+        kernels = self.kernels + self.launch_floor()
         self.log(f"startup and shutdown, {reps} repetitions on {', '.join(kernels)}")
         keys = ("startup", "startup_iopub", "startup_client", "startup_launch")
         data = {key: {k: [] for k in kernels} for key in keys}

@@ -187,12 +187,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	ordered.wait(procgroup.DrainTimeout)
 	stopInput()
 	ch.Close()
-	if err := <-served; err != nil && ctx.Err() == nil &&
-		!(errors.Is(err, io.ErrUnexpectedEOF) && (stoppedBy != nil || waitErr != nil)) {
-		// Displays stop at a bad message (gob cannot find the next one): say
-		// so, unless the program was stopped or died in the middle of one.
-		out.Stream("stderr", "conclab: "+err.Error()+"; the displays after it were dropped\n")
-	}
+	<-served
 	stopWatch()
 	if err := <-watched; errors.Is(err, stdinwatch.ErrUnavailable) && !e.warnedStdin {
 		e.warnedStdin = true
@@ -232,6 +227,12 @@ type handler struct {
 
 func (h handler) Display(d display.Data)             { h.out.display(d) }
 func (h handler) Input(prompt string, password bool) { h.in.request(prompt, password) }
+
+// Malformed says under the cell that its displays stop at a bad message
+// (gob cannot find the next one).
+func (h handler) Malformed(err error) {
+	h.out.out.Stream("stderr", "conclab: "+err.Error()+"; the displays after it were dropped\n")
+}
 
 // inputPump answers the program's reads of stdin by asking the frontend.
 type inputPump struct {

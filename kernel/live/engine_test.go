@@ -498,16 +498,6 @@ func TestWorkerRefusesToRunByHand(t *testing.T) {
 	}
 }
 
-func TestDefaultWorkerIsNextToTheProgram(t *testing.T) {
-	self, err := os.Executable()
-	if err != nil {
-		t.Skip(err)
-	}
-	if got, want := defaultWorker(), filepath.Join(filepath.Dir(self), WorkerName); got != want {
-		t.Errorf("defaultWorker() = %q, want %q", got, want)
-	}
-}
-
 func TestMalformedDisplayIsReported(t *testing.T) {
 	e := newTestEngine(t)
 	// 0xf7 would introduce a message count of nine bytes: gob has no such thing.
