@@ -6,9 +6,10 @@ package conclab
 
 import "embed"
 
-// Source holds go.mod, go.sum and the demos and plots packages.
+// Source holds go.mod, go.sum, the demos and plots packages and the trace
+// reader demos uses (internal/schedtrace).
 //
-//go:embed go.mod go.sum demos plots
+//go:embed go.mod go.sum demos plots internal/schedtrace
 var Source embed.FS
 
 // ModulePath is the module path cells import the project's packages from.

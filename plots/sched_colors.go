@@ -19,7 +19,9 @@ var schedStates = []struct {
 	{"syscall", rgb(0xCC79A7), "syscall / I/O"},
 	{"sleep", rgb(0x56B4E9), "sleep"},
 	{"GC", rgb(0x999933), "GC"},
+	{"GC assist", rgb(0x44AA99), "GC assist (running)"},
 	{"other", rgb(0x777777), "blocked: other"},
+	{"blocked", rgb(0x9AB3C8), "blocked"},
 	{"runtime", rgb(0xBBBBBB), "runtime"},
 	{"stop-the-world", rgb(0x882255), "stop-the-world"},
 }

@@ -10,9 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/conclab/conclab/internal/schedtrace"
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/display"
-	"github.com/conclab/conclab/kernel/schedtrace"
+	"github.com/conclab/conclab/kernel/schedview"
 	"github.com/conclab/conclab/plots"
 	"gonum.org/v1/plot/vg"
 )
@@ -91,7 +92,7 @@ func (t *tracing) report(out Output, prog *cell.Program) {
 		out.Stream("stderr", "conclab: %trace: "+err.Error()+"\n")
 		return
 	}
-	view := tr.View(schedtrace.ViewOptions{Title: "%trace: the scheduler's view of this cell", Position: position(prog)})
+	view := schedview.View(tr, schedview.Options{Title: "%trace: the scheduler's view of this cell", Position: position(prog)})
 	view.Summary = append(view.Summary, notes...)
 	chart := plots.Sched(view)
 	png, err := chart.PNG()

@@ -35,7 +35,7 @@ func (s Summary) HTML(notes ...string) string {
 		total += int64(s.Time[st])
 	}
 	row("state", "time, summed over goroutines", "share")
-	for _, st := range append([]State{Running, Runnable}, blockedOrder...) {
+	for _, st := range append([]State{Running, Assist, Runnable}, blockedOrder...) {
 		if d := s.Time[st]; d > 0 {
 			name := st.String()
 			if st.Blocked() {

@@ -59,6 +59,7 @@ type builder struct {
 	// began. The first stack one of them records tells.
 	unknown map[int64]*gState
 	dropped map[int64]bool // recorded as the program's, then found to be the runtime's
+	seq     int            // the next Goroutine.Seq
 }
 
 func newBuilder(opt Options) *builder {
@@ -76,7 +77,7 @@ func (b *builder) event(ev trace.Event) {
 	}
 	b.events++
 	b.now = max(b.now, time.Duration(ev.Time()-b.t0))
-	if len(b.unknown) > 0 {
+	if len(b.unknown) > 0 && !b.opt.NoStacks {
 		if g := b.unknown[int64(ev.Goroutine())]; g != nil && ownStack(ev) {
 			b.learnStart(g, ev.Stack())
 		}
@@ -92,6 +93,12 @@ func (b *builder) event(ev trace.Event) {
 		}
 	case trace.EventRangeBegin, trace.EventRangeActive, trace.EventRangeEnd:
 		b.rangeEvent(ev)
+	case trace.EventLog:
+		if b.opt.LogCategory != "" {
+			if l := ev.Log(); l.Category == b.opt.LogCategory {
+				b.t.Logs = append(b.t.Logs, Log{At: b.now, G: int64(ev.Goroutine()), Message: l.Message})
+			}
+		}
 	case trace.EventMetric:
 		if m := ev.Metric(); m.Name == "/sched/gomaxprocs:threads" && m.Value.Kind() == trace.ValueUint64 {
 			b.t.GOMAXPROCS = max(b.t.GOMAXPROCS, int(min(m.Value.Uint64(), 1<<20)))
@@ -132,7 +139,7 @@ func (b *builder) goroutine(ev trace.Event, st trace.StateTransition) {
 	case trace.GoWaiting:
 		b.leaveP(g)
 		s := reasonState(st.Reason)
-		if st.Reason == "" && from == trace.GoUndetermined {
+		if st.Reason == "" && from == trace.GoUndetermined && !b.opt.NoStacks {
 			s = stackState(funcsOf(st.Stack))
 		}
 		b.setState(g, s)
@@ -145,10 +152,14 @@ func (b *builder) goroutine(ev trace.Event, st trace.StateTransition) {
 	}
 }
 
-// runningState is what a running goroutine is doing: its own work, or the GC's.
+// runningState is what a running goroutine is doing: its own work, or the
+// GC's (a GC worker, or one of the program's paying a mark assist).
 func (g *gState) runningState() State {
-	if g.assist || g.gcWorker {
+	switch {
+	case g.gcWorker:
 		return GC
+	case g.assist:
+		return Assist
 	}
 	return Running
 }
@@ -169,8 +180,20 @@ func (g *gState) sliceState() State {
 func (b *builder) newG(id int64, ev trace.Event, st trace.StateTransition, from trace.GoState) *gState {
 	g := &gState{id: id, onP: -1, since: b.now, goState: from}
 	b.gs[id] = g
-	frames := framesOf(st.Stack)
 	created := from == trace.GoNotExist
+	if b.opt.NoStacks {
+		if !b.seenG[id] {
+			b.seenG[id] = true
+			g.rec = &Goroutine{ID: id, Created: created, Seq: b.seq}
+			b.seq++
+			if p := ev.Goroutine(); created && p != trace.NoGoroutine {
+				g.rec.Parent = int64(p)
+			}
+			b.t.Goroutines = append(b.t.Goroutines, g.rec)
+		}
+		return g
+	}
+	frames := framesOf(st.Stack)
 	var start Frame
 	switch {
 	case created && len(frames) > 0:
@@ -201,9 +224,13 @@ func (b *builder) newG(id int64, ev trace.Event, st trace.StateTransition, from 
 	case runtimeG:
 		b.t.RuntimeGoroutines++
 	default:
-		g.rec = &Goroutine{ID: id, Start: start, Created: created}
+		g.rec = &Goroutine{ID: id, Start: start, Created: created, Seq: b.seq}
+		b.seq++
 		if created {
 			g.rec.Creator = programFrame(framesOf(ev.Stack()))
+			if p := ev.Goroutine(); p != trace.NoGoroutine {
+				g.rec.Parent = int64(p)
+			}
 		}
 		if start.Func == "" {
 			b.unknown[id] = g

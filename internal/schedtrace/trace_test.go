@@ -3,6 +3,8 @@ package schedtrace
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"github.com/conclab/conclab/internal/schedtrace/schedtracetest"
 	"strings"
 	"testing"
 	"time"
@@ -27,12 +29,12 @@ func TestReadKnownProgram(t *testing.T) {
 		state State         // the state they must have spent time in
 		least time.Duration // summed over them, at least
 	}{
-		{"schedtrace.contend", contenders, Sync, 1},
-		{"schedtrace.contend", contenders, Running, contenders * rounds * holdFor * 9 / 10},
-		{"schedtrace.waitOn", 1, Chan, releaseIn / 2},
-		{"schedtrace.selectOn", 1, Select, releaseIn / 2},
-		{"schedtrace.readPipe", 1, Syscall, releaseIn / 2},
-		{"schedtrace.sleeper", 1, Sleep, releaseIn / 2},
+		{"schedtracetest.contend", schedtracetest.Contenders, Sync, 1},
+		{"schedtracetest.contend", schedtracetest.Contenders, Running, schedtracetest.Contenders * schedtracetest.Rounds * schedtracetest.HoldFor * 9 / 10},
+		{"schedtracetest.waitOn", 1, Chan, schedtracetest.ReleaseIn / 2},
+		{"schedtracetest.selectOn", 1, Select, schedtracetest.ReleaseIn / 2},
+		{"schedtracetest.readPipe", 1, Syscall, schedtracetest.ReleaseIn / 2},
+		{"schedtracetest.sleeper", 1, Sleep, schedtracetest.ReleaseIn / 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.start+"/"+tt.state.String(), func(t *testing.T) {
@@ -45,8 +47,8 @@ func TestReadKnownProgram(t *testing.T) {
 				if !g.Created || !g.Ended {
 					t.Errorf("g%d: Created %v, Ended %v; want both", g.ID, g.Created, g.Ended)
 				}
-				if g.Creator.Func == "" || !strings.HasSuffix(g.Creator.Func, "schedtrace.knownProgram") {
-					t.Errorf("g%d: Creator %+v, want knownProgram", g.ID, g.Creator)
+				if g.Creator.Func == "" || !strings.HasSuffix(g.Creator.Func, "schedtracetest.program") {
+					t.Errorf("g%d: Creator %+v, want the known program", g.ID, g.Creator)
 				}
 				sum += g.Time()[tt.state]
 			}
@@ -63,18 +65,59 @@ func TestReadKnownProgram(t *testing.T) {
 			onP[s.G] = s.State
 		}
 	}
-	for _, g := range byStart(tr, "schedtrace.contend") {
+	for _, g := range byStart(tr, "schedtracetest.contend") {
 		if _, ok := onP[g.ID]; !ok {
 			t.Errorf("contender g%d never appears on a P", g.ID)
 		}
 	}
 }
 
+// TestParentsAndLogs checks that a goroutine created while tracing names the
+// goroutine that created it, and that logs of the chosen category are kept
+// with the goroutine that wrote them.
+func TestParentsAndLogs(t *testing.T) {
+	tr := readKnown(t, Options{LogCategory: schedtracetest.LogCategory})
+	starter := int64(0)
+	for _, g := range byStart(tr, "schedtracetest.contend") {
+		if g.Parent == 0 || (starter != 0 && g.Parent != starter) {
+			t.Fatalf("g%d: Parent %d, want the one goroutine that started the contenders (g%d)", g.ID, g.Parent, starter)
+		}
+		starter = g.Parent
+	}
+	// The known program creates the contenders first, then the others in
+	// this order: Seq follows creation.
+	last := -1
+	for _, name := range []string{"contend", "waitOn", "selectOn", "readPipe", "sleeper"} {
+		gs := byStart(tr, "schedtracetest."+name)
+		for _, g := range gs {
+			if g.Seq <= last {
+				t.Errorf("%s g%d: Seq %d, not after %d", name, g.ID, g.Seq, last)
+			}
+		}
+		for _, g := range gs {
+			last = max(last, g.Seq)
+		}
+	}
+	if len(tr.Logs) != 1 {
+		t.Fatalf("Logs = %+v, want the one release message", tr.Logs)
+	}
+	l := tr.Logs[0]
+	if l.Message != schedtracetest.ReleaseMessage || l.G != starter || l.At < schedtracetest.ReleaseIn || l.At > tr.Span {
+		t.Errorf("log %+v, want %q from g%d after %v", l, schedtracetest.ReleaseMessage, starter, schedtracetest.ReleaseIn)
+	}
+	if other := readKnown(t, Options{LogCategory: "another"}); len(other.Logs) != 0 {
+		t.Errorf("logs of another category kept: %+v", other.Logs)
+	}
+	if none := readKnown(t, Options{}); len(none.Logs) != 0 {
+		t.Errorf("logs kept without a category: %+v", none.Logs)
+	}
+}
+
 func TestSummaryOfKnownProgram(t *testing.T) {
 	tr := readKnown(t, Options{})
 	s := tr.Summary()
-	if s.Created < contenders+4 {
-		t.Errorf("Created = %d, want at least %d", s.Created, contenders+4)
+	if s.Created < schedtracetest.Contenders+4 {
+		t.Errorf("Created = %d, want at least %d", s.Created, schedtracetest.Contenders+4)
 	}
 	if s.Goroutines < s.Created {
 		t.Errorf("Goroutines %d < Created %d", s.Goroutines, s.Created)
@@ -101,8 +144,8 @@ func TestSummaryOfKnownProgram(t *testing.T) {
 }
 
 func TestHide(t *testing.T) {
-	tr := readKnown(t, Options{Hide: func(fn string) bool { return strings.HasSuffix(fn, "schedtrace.sleeper") }})
-	if gs := byStart(tr, "schedtrace.sleeper"); len(gs) != 0 {
+	tr := readKnown(t, Options{Hide: func(fn string) bool { return strings.HasSuffix(fn, "schedtracetest.sleeper") }})
+	if gs := byStart(tr, "schedtracetest.sleeper"); len(gs) != 0 {
 		t.Errorf("hidden sleeper still listed: %+v", gs[0])
 	}
 	if tr.Hidden != 1 {
@@ -111,7 +154,7 @@ func TestHide(t *testing.T) {
 	all := readKnown(t, Options{})
 	for _, p := range tr.Procs {
 		for _, s := range p.Slices {
-			if g := byStart(all, "schedtrace.sleeper"); len(g) == 1 && s.G == g[0].ID {
+			if g := byStart(all, "schedtracetest.sleeper"); len(g) == 1 && s.G == g[0].ID {
 				t.Errorf("hidden goroutine on P%d: %+v", p.ID, s)
 			}
 		}
@@ -119,7 +162,7 @@ func TestHide(t *testing.T) {
 }
 
 func TestReadTruncated(t *testing.T) {
-	full := knownTrace(t)
+	full := schedtracetest.Trace(t)
 	tests := []struct {
 		name string
 		data []byte
@@ -274,4 +317,25 @@ func TestPrintKnown(t *testing.T) {
 		t.Logf("P%d %d slices busy %v", p.ID, len(p.Slices), p.Busy())
 	}
 	t.Logf("runtime %d hidden %d events %d gc %d stw %v", tr.RuntimeGoroutines, tr.Hidden, tr.Events, len(tr.GCMark), tr.STW)
+}
+
+func TestLaneName(t *testing.T) {
+	pos := func(file string, line int) string { return fmt.Sprintf("%s@%d", file, line) }
+	tests := []struct {
+		g    Goroutine
+		want string
+	}{
+		{Goroutine{ID: 1, Start: Frame{Func: "main.main"}}, "g1 main"},
+		{Goroutine{ID: 7, Start: Frame{Func: "main.worker"}, Creator: Frame{Func: "main.main", File: "c.go", Line: 3}}, "g7 worker"},
+		{Goroutine{ID: 8, Start: Frame{Func: "main.main.func1"}, Creator: Frame{Func: "main.main", File: "c.go", Line: 4}}, "g8 c.go@4"},
+		{Goroutine{ID: 9, Start: Frame{Func: "sync.(*WaitGroup).Go.func1"}, Creator: Frame{Func: "main.main", File: "c.go", Line: 5}}, "g9 c.go@5"},
+		{Goroutine{ID: 10, Start: Frame{Func: "sync.(*WaitGroup).Go.func1"}}, "g10 sync.(*WaitGroup).Go.func1"},
+		{Goroutine{ID: 11, Start: Frame{Func: "github.com/conclab/conclab/demos.(*Pool).worker"}}, "g11 demos.(*Pool).worker"},
+		{Goroutine{ID: 12}, "g12"},
+	}
+	for _, tt := range tests {
+		if got := tt.g.Label(pos); got != tt.want {
+			t.Errorf("Label(%+v) = %q, want %q", tt.g, got, tt.want)
+		}
+	}
 }

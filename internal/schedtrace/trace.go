@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"golang.org/x/exp/trace"
@@ -33,6 +34,10 @@ type Span struct {
 	Name       string
 }
 
+// ByTracer reports whether the span is a stop-the-world pause the tracer
+// itself caused, to start or stop tracing.
+func (s Span) ByTracer() bool { return strings.HasSuffix(s.Name, " trace)") }
+
 // A Goroutine is one of the program's goroutines and what it did while the
 // trace ran.
 type Goroutine struct {
@@ -46,6 +51,13 @@ type Goroutine struct {
 	Creator Frame
 	// Created reports whether the goroutine was created while tracing.
 	Created bool
+	// Parent is the goroutine that created this one, when it was created
+	// while tracing by a goroutine; 0 otherwise.
+	Parent int64
+	// Seq numbers the goroutines in the order the trace first mentions
+	// them, from 0: for goroutines created while tracing, the order they
+	// were created in.
+	Seq int
 	// Ended reports whether the goroutine returned while tracing.
 	Ended bool
 	// Intervals are its states, in order and without gaps, from the first
@@ -98,10 +110,20 @@ type Trace struct {
 	// RuntimeGoroutines counts the runtime's goroutines seen, Hidden the
 	// goroutines Options.Hide left out.
 	RuntimeGoroutines, Hidden int
+	// Logs are the messages logged with runtime/trace.Log under
+	// Options.LogCategory, in the order they happened.
+	Logs []Log
 	// Incomplete, when not empty, says why the trace ends early: the
 	// program stopped before it could finish writing it. What came before
 	// is all here.
 	Incomplete string
+}
+
+// A Log is a message a goroutine logged with runtime/trace.Log.
+type Log struct {
+	At      time.Duration
+	G       int64 // the goroutine that logged it; 0 when none
+	Message string
 }
 
 // Options tune Read.
@@ -109,6 +131,15 @@ type Options struct {
 	// Hide reports whether to leave out a goroutine that started in
 	// function fn, as if it never ran: a tool's own helper goroutines.
 	Hide func(fn string) bool
+	// LogCategory, when not empty, keeps the runtime/trace.Log messages
+	// of that category in Trace.Logs.
+	LogCategory string
+	// NoStacks skips reading stacks, the costliest part of a large trace:
+	// goroutines are then neither named (Start and Creator stay zero) nor
+	// told apart from the runtime's, so every goroutine counts as the
+	// program's, and Hide is not used. For a reader that knows its
+	// goroutines by other means (their parents, its logs).
+	NoStacks bool
 }
 
 // ErrEmpty is returned for a trace with no events, such as the file of a

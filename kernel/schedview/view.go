@@ -1,4 +1,8 @@
-package schedtrace
+// Package schedview turns the scheduler's story of a traced run
+// (internal/schedtrace) into a picture for plots.Sched: what each P ran,
+// what each goroutine was doing, and how many goroutines ran and waited
+// over time. %trace shows it under a cell.
+package schedview
 
 import (
 	"cmp"
@@ -6,9 +10,9 @@ import (
 	"path"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/conclab/conclab/internal/schedtrace"
 	"github.com/conclab/conclab/plots"
 )
 
@@ -16,8 +20,8 @@ import (
 // for a lesson's worth of goroutines, few enough to read.
 const DefaultMaxLanes = 16
 
-// ViewOptions tune View.
-type ViewOptions struct {
+// Options tune View.
+type Options struct {
 	// Title is the first line of the chart's title; "" means
 	// "scheduler view". The second line is the summary's headline.
 	Title string
@@ -34,7 +38,7 @@ type ViewOptions struct {
 // labeled with the goroutine they ran, and a GC lane when the GC ran), a
 // lane per goroutine up to the lane budget, the rest folded into one lane,
 // and on top the count of goroutines running and runnable over time.
-func (t *Trace) View(opt ViewOptions) *plots.SchedView {
+func View(t *schedtrace.Trace, opt Options) *plots.SchedView {
 	if opt.MaxLanes <= 0 {
 		opt.MaxLanes = DefaultMaxLanes
 	}
@@ -46,29 +50,29 @@ func (t *Trace) View(opt ViewOptions) *plots.SchedView {
 	}
 	s := t.Summary()
 	v := &plots.SchedView{Span: t.Span, Summary: s.Lines()}
-	v.Title = opt.Title + "\n" + headline(s)
+	v.Title = opt.Title + "\n" + s.Headline()
 
 	for _, p := range t.Procs {
 		lane := plots.StateLane{Name: "P" + strconv.FormatInt(p.ID, 10), Spans: make([]plots.StateSpan, len(p.Slices))}
 		for i, sl := range p.Slices {
 			label := ""
-			if sl.State != Runtime && !t.isRuntime(sl.G) {
+			if sl.State != schedtrace.Runtime && t.Program(sl.G) {
 				label = "g" + strconv.FormatInt(sl.G, 10)
 			}
 			lane.Spans[i] = plots.StateSpan{Start: sl.Start, End: sl.End, State: sl.State.String(), Label: label}
 		}
 		v.Procs = append(v.Procs, lane)
 	}
-	if gc := t.gcLane(); len(gc.Spans) > 0 {
+	if gc := gcLane(t); len(gc.Spans) > 0 {
 		v.Procs = append(v.Procs, gc)
 	}
 
-	own, folded := t.Goroutines, []*Goroutine(nil)
+	own, folded := t.Goroutines, []*schedtrace.Goroutine(nil)
 	if len(own) > opt.MaxLanes {
 		own, folded = own[:opt.MaxLanes-1], own[opt.MaxLanes-1:]
 	}
 	for _, g := range own {
-		lane := plots.StateLane{Name: laneName(g, opt.Position), Spans: make([]plots.StateSpan, len(g.Intervals))}
+		lane := plots.StateLane{Name: g.Label(opt.Position), Spans: make([]plots.StateSpan, len(g.Intervals))}
 		for i, iv := range g.Intervals {
 			lane.Spans[i] = plots.StateSpan{Start: iv.Start, End: iv.End, State: iv.State.String()}
 		}
@@ -77,93 +81,34 @@ func (t *Trace) View(opt ViewOptions) *plots.SchedView {
 	if len(folded) > 0 {
 		v.Folded = &plots.StateGroup{
 			Name:   fmt.Sprintf("%d more (g%d–g%d)", len(folded), folded[0].ID, folded[len(folded)-1].ID),
-			Series: series(folded, allStates()),
+			Series: series(folded, goroutineStates()),
 		}
 	}
 	if len(t.Goroutines) > 0 {
-		v.Load = &plots.StateGroup{Name: "running, runnable", Series: series(t.Goroutines, []State{Running, Runnable})}
+		v.Load = &plots.StateGroup{Name: "running, runnable", Series: series(t.Goroutines, []schedtrace.State{schedtrace.Running, schedtrace.Runnable})}
 	}
 	return v
 }
 
-// headline is the title's second line: the facts a reader looks for first.
-func headline(s Summary) string {
-	parts := []string{"traced " + formatDuration(s.Span)}
-	if s.GOMAXPROCS > 0 {
-		parts = append(parts, fmt.Sprintf("GOMAXPROCS=%d", s.GOMAXPROCS))
-	}
-	parts = append(parts, fmt.Sprintf("%d goroutines created", s.Created),
-		fmt.Sprintf("most runnable at once: %d", s.MaxRunnable))
-	if st, d := s.mostBlocked(); d > 0 {
-		parts = append(parts, "blocked most on "+blockedLabelShort(st))
-	}
-	if s.Incomplete != "" {
-		parts = append(parts, "incomplete")
-	}
-	return strings.Join(parts, " · ")
-}
-
-// mostBlocked is the reason goroutines were blocked the longest for.
-func (s Summary) mostBlocked() (State, time.Duration) {
-	best, d := Other, time.Duration(0)
-	for _, st := range blockedOrder {
-		if s.Time[st] > d {
-			best, d = st, s.Time[st]
-		}
-	}
-	return best, d
-}
-
-func blockedLabelShort(s State) string {
-	if s == Chan {
-		return "channels"
-	}
-	return s.String()
-}
-
-// laneName names a goroutine's lane: "g1 main"; "g7 worker" for a named
-// function outside the standard library; "g9 line 12" for a function
-// literal, or a goroutine the standard library started for the program
-// (wg.Go), by the line that started it.
-func laneName(g *Goroutine, pos func(string, int) string) string {
-	id := "g" + strconv.FormatInt(g.ID, 10)
-	fn := g.Start.Func
-	switch {
-	case g.Main():
-		return id + " main"
-	case fn != "" && !isStd(fn) && !isClosure(fn):
-		return id + " " + shortFunc(fn)
-	case !g.Creator.IsZero() && g.Creator.File != "":
-		return id + " " + pos(g.Creator.File, g.Creator.Line)
-	case fn != "":
-		return id + " " + shortFunc(fn)
-	}
-	return id
-}
-
 // gcLane shows when the GC marked and when the world stopped, leaving out
 // the pauses the tracer itself caused.
-func (t *Trace) gcLane() plots.StateLane {
+func gcLane(t *schedtrace.Trace) plots.StateLane {
 	lane := plots.StateLane{Name: "GC"}
 	for _, m := range t.GCMark {
-		lane.Spans = append(lane.Spans, plots.StateSpan{Start: m.Start, End: m.End, State: GC.String()})
+		lane.Spans = append(lane.Spans, plots.StateSpan{Start: m.Start, End: m.End, State: schedtrace.GC.String()})
 	}
 	for _, p := range t.STW {
-		if !tracerPause(p) {
+		if !p.ByTracer() {
 			lane.Spans = append(lane.Spans, plots.StateSpan{Start: p.Start, End: p.End, State: "stop-the-world"})
 		}
 	}
 	return lane
 }
 
-// tracerPause reports whether a stop-the-world pause was the tracer's own,
-// to start or stop it.
-func tracerPause(s Span) bool { return strings.HasSuffix(s.Name, " trace)") }
-
-// allStates lists the goroutine states.
-func allStates() []State {
-	var out []State
-	for s := range Runtime {
+// goroutineStates lists the states a goroutine can be in.
+func goroutineStates() []schedtrace.State {
+	var out []schedtrace.State
+	for s := range schedtrace.Runtime {
 		out = append(out, s)
 	}
 	return out
@@ -171,12 +116,12 @@ func allStates() []State {
 
 // series counts, for each state, how many of gs were in it over time; states
 // no goroutine was ever in are left out.
-func series(gs []*Goroutine, states []State) []plots.StateSeries {
+func series(gs []*schedtrace.Goroutine, states []schedtrace.State) []plots.StateSeries {
 	type edge struct {
 		at    time.Duration
 		delta int
 	}
-	edges := make([][]edge, numStates)
+	edges := map[schedtrace.State][]edge{}
 	for _, g := range gs {
 		for _, iv := range g.Intervals {
 			edges[iv.State] = append(edges[iv.State], edge{iv.Start, 1}, edge{iv.End, -1})

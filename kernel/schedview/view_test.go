@@ -1,18 +1,31 @@
-package schedtrace
+package schedview
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/conclab/conclab/internal/schedtrace"
+	"github.com/conclab/conclab/internal/schedtrace/schedtracetest"
 	"github.com/conclab/conclab/plots"
 )
 
+// readKnown parses the trace of the known program.
+func readKnown(t *testing.T) *schedtrace.Trace {
+	t.Helper()
+	tr, err := schedtrace.Read(bytes.NewReader(schedtracetest.Trace(t)), schedtrace.Options{})
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	return tr
+}
+
 func TestViewOfKnownProgram(t *testing.T) {
-	tr := readKnown(t, Options{})
-	v := tr.View(ViewOptions{Title: "known"})
+	tr := readKnown(t)
+	v := View(tr, Options{Title: "known"})
 	if !strings.HasPrefix(v.Title, "known\ntraced ") || !strings.Contains(v.Title, "GOMAXPROCS=2") {
 		t.Errorf("title %q", v.Title)
 	}
@@ -41,7 +54,7 @@ func TestViewOfKnownProgram(t *testing.T) {
 	for _, l := range v.Goroutines {
 		names[strings.SplitN(l.Name, " ", 2)[len(strings.SplitN(l.Name, " ", 2))-1]] = true
 	}
-	for _, want := range []string{"schedtrace.contend", "schedtrace.waitOn", "schedtrace.sleeper", "main"} {
+	for _, want := range []string{"schedtracetest.contend", "schedtracetest.waitOn", "schedtracetest.sleeper", "main"} {
 		if !names[want] {
 			t.Errorf("no lane named %q in %v", want, names)
 		}
@@ -59,7 +72,7 @@ func TestViewOfKnownProgram(t *testing.T) {
 }
 
 func TestViewFolds(t *testing.T) {
-	tr := readKnown(t, Options{})
+	tr := readKnown(t)
 	n := len(tr.Goroutines)
 	tests := []struct {
 		maxLanes, lanes, folded int
@@ -71,7 +84,7 @@ func TestViewFolds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.maxLanes), func(t *testing.T) {
-			v := tr.View(ViewOptions{MaxLanes: tt.maxLanes})
+			v := View(tr, Options{MaxLanes: tt.maxLanes})
 			if len(v.Goroutines) != tt.lanes {
 				t.Fatalf("%d lanes, want %d", len(v.Goroutines), tt.lanes)
 			}
@@ -112,59 +125,38 @@ func countAt(s plots.StateSeries, at time.Duration) int {
 
 func TestSeries(t *testing.T) {
 	ms := time.Millisecond
-	g := func(ivs ...Interval) *Goroutine { return &Goroutine{Intervals: ivs} }
+	g := func(ivs ...schedtrace.Interval) *schedtrace.Goroutine { return &schedtrace.Goroutine{Intervals: ivs} }
 	tests := []struct {
 		name string
-		gs   []*Goroutine
+		gs   []*schedtrace.Goroutine
 		want []plots.StateSeries
 	}{
 		{"none", nil, nil},
-		{"one goroutine", []*Goroutine{g(Interval{0, ms, Runnable}, Interval{ms, 3 * ms, Running})},
+		{"one goroutine", []*schedtrace.Goroutine{g(schedtrace.Interval{Start: 0, End: ms, State: schedtrace.Runnable}, schedtrace.Interval{Start: ms, End: 3 * ms, State: schedtrace.Running})},
 			[]plots.StateSeries{
 				{State: "running", Steps: []plots.Step{{At: 0, N: 0}, {At: ms, N: 1}, {At: 3 * ms, N: 0}}},
 				{State: "runnable", Steps: []plots.Step{{At: 0, N: 1}, {At: ms, N: 0}}},
 			}},
-		{"handoff at one moment makes no step", []*Goroutine{
-			g(Interval{0, 2 * ms, Running}),
-			g(Interval{2 * ms, 4 * ms, Running}),
+		{"handoff at one moment makes no step", []*schedtrace.Goroutine{
+			g(schedtrace.Interval{Start: 0, End: 2 * ms, State: schedtrace.Running}),
+			g(schedtrace.Interval{Start: 2 * ms, End: 4 * ms, State: schedtrace.Running}),
 		}, []plots.StateSeries{
 			{State: "running", Steps: []plots.Step{{At: 0, N: 1}, {At: 4 * ms, N: 0}}},
 		}},
-		{"overlap", []*Goroutine{
-			g(Interval{0, 3 * ms, Running}),
-			g(Interval{ms, 2 * ms, Running}),
+		{"overlap", []*schedtrace.Goroutine{
+			g(schedtrace.Interval{Start: 0, End: 3 * ms, State: schedtrace.Running}),
+			g(schedtrace.Interval{Start: ms, End: 2 * ms, State: schedtrace.Running}),
 		}, []plots.StateSeries{
 			{State: "running", Steps: []plots.Step{{At: 0, N: 1}, {At: ms, N: 2}, {At: 2 * ms, N: 1}, {At: 3 * ms, N: 0}}},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := series(tt.gs, []State{Running, Runnable})
+			got := series(tt.gs, []schedtrace.State{schedtrace.Running, schedtrace.Runnable})
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("series =\n%+v\nwant\n%+v", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestLaneName(t *testing.T) {
-	pos := func(file string, line int) string { return fmt.Sprintf("%s@%d", file, line) }
-	tests := []struct {
-		g    Goroutine
-		want string
-	}{
-		{Goroutine{ID: 1, Start: Frame{Func: "main.main"}}, "g1 main"},
-		{Goroutine{ID: 7, Start: Frame{Func: "main.worker"}, Creator: Frame{Func: "main.main", File: "c.go", Line: 3}}, "g7 worker"},
-		{Goroutine{ID: 8, Start: Frame{Func: "main.main.func1"}, Creator: Frame{Func: "main.main", File: "c.go", Line: 4}}, "g8 c.go@4"},
-		{Goroutine{ID: 9, Start: Frame{Func: "sync.(*WaitGroup).Go.func1"}, Creator: Frame{Func: "main.main", File: "c.go", Line: 5}}, "g9 c.go@5"},
-		{Goroutine{ID: 10, Start: Frame{Func: "sync.(*WaitGroup).Go.func1"}}, "g10 sync.(*WaitGroup).Go.func1"},
-		{Goroutine{ID: 11, Start: Frame{Func: "github.com/conclab/conclab/demos.(*Pool).worker"}}, "g11 demos.(*Pool).worker"},
-		{Goroutine{ID: 12}, "g12"},
-	}
-	for _, tt := range tests {
-		if got := laneName(&tt.g, pos); got != tt.want {
-			t.Errorf("laneName(%+v) = %q, want %q", tt.g, got, tt.want)
-		}
 	}
 }
 
@@ -176,16 +168,16 @@ func TestViewOfManyGoroutines(t *testing.T) {
 		t.Skip("renders a large picture")
 	}
 	const goroutines, states = 1000, 1000
-	tr := &Trace{Span: states * time.Microsecond, GOMAXPROCS: 2}
+	tr := &schedtrace.Trace{Span: states * time.Microsecond, GOMAXPROCS: 2}
 	for i := range goroutines {
-		g := &Goroutine{ID: int64(i + 1), Created: true, Start: Frame{Func: "main.work"}}
+		g := &schedtrace.Goroutine{ID: int64(i + 1), Created: true, Start: schedtrace.Frame{Func: "main.work"}}
 		for k := range states {
-			st := []State{Running, Runnable, Chan, Sync}[(i+k)%4]
-			g.Intervals = append(g.Intervals, Interval{time.Duration(k) * time.Microsecond, time.Duration(k+1) * time.Microsecond, st})
+			st := []schedtrace.State{schedtrace.Running, schedtrace.Runnable, schedtrace.Chan, schedtrace.Sync}[(i+k)%4]
+			g.Intervals = append(g.Intervals, schedtrace.Interval{Start: time.Duration(k) * time.Microsecond, End: time.Duration(k+1) * time.Microsecond, State: st})
 		}
 		tr.Goroutines = append(tr.Goroutines, g)
 	}
-	v := tr.View(ViewOptions{})
+	v := View(tr, Options{})
 	if len(v.Goroutines) != DefaultMaxLanes-1 || v.Folded == nil || !strings.HasPrefix(v.Folded.Name, "985 more") {
 		t.Fatalf("%d lanes, folded %+v", len(v.Goroutines), v.Folded)
 	}

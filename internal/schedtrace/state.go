@@ -16,26 +16,31 @@ const (
 	Sync                  // blocked on a sync.Mutex, RWMutex, WaitGroup, Cond or semaphore
 	Syscall               // in a system call, or waiting for network I/O
 	Sleep                 // in time.Sleep
-	GC                    // helping the garbage collector or waiting for it
+	GC                    // waiting for the garbage collector; on a P: a GC worker ran
 	Other                 // blocked for another reason (select{}, a nil channel, ...)
+	Assist                // running on a P, helping the garbage collector (a mark assist)
 	Runtime               // on a P only: a goroutine of the runtime ran
 	numStates
 )
 
 var stateNames = [numStates]string{
 	Running: "running", Runnable: "runnable", Chan: "chan", Select: "select", Sync: "sync",
-	Syscall: "syscall", Sleep: "sleep", GC: "GC", Other: "other", Runtime: "runtime",
+	Syscall: "syscall", Sleep: "sleep", GC: "GC", Other: "other", Assist: "GC assist", Runtime: "runtime",
 }
 
 // String is the state's short name, the one plots.SchedView uses: "running",
 // "runnable", "chan", "select", "sync", "syscall", "sleep", "GC", "other",
-// "runtime".
+// "GC assist", "runtime".
 func (s State) String() string {
 	if s < numStates {
 		return stateNames[s]
 	}
 	return "unknown"
 }
+
+// OnCPU reports whether the state is a goroutine on a P: running its own
+// code or helping the garbage collector.
+func (s State) OnCPU() bool { return s == Running || s == Assist }
 
 // Blocked reports whether the state is a goroutine waiting for something
 // other than a P.

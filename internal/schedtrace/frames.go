@@ -1,6 +1,7 @@
 package schedtrace
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -73,4 +74,24 @@ func programFrame(frames []Frame) Frame {
 		}
 	}
 	return Frame{}
+}
+
+// Label names the goroutine for a picture: "g1 main"; "g7 worker" for a
+// named function outside the standard library; "g9 line 12" for a function
+// literal, or a goroutine the standard library started for the program
+// (wg.Go), by the place that started it, which pos names.
+func (g *Goroutine) Label(pos func(file string, line int) string) string {
+	id := "g" + strconv.FormatInt(g.ID, 10)
+	fn := g.Start.Func
+	switch {
+	case g.Main():
+		return id + " main"
+	case fn != "" && !isStd(fn) && !isClosure(fn):
+		return id + " " + shortFunc(fn)
+	case !g.Creator.IsZero() && g.Creator.File != "":
+		return id + " " + pos(g.Creator.File, g.Creator.Line)
+	case fn != "":
+		return id + " " + shortFunc(fn)
+	}
+	return id
 }

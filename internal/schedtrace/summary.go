@@ -55,23 +55,33 @@ func (t *Trace) Summary() Summary {
 		for _, sl := range p.Slices {
 			d := sl.End - sl.Start
 			s.Busy += d
-			if sl.State != Runtime && !(sl.State == GC && t.isRuntime(sl.G)) {
+			if sl.State != Runtime && !(sl.State == GC && !t.Program(sl.G)) {
 				s.ProgramBusy += d
 			}
 		}
 	}
 	for _, p := range t.STW {
-		if !tracerPause(p) {
+		if !p.ByTracer() {
 			s.STW += p.End - p.Start
 		}
 	}
 	return s
 }
 
-// isRuntime reports whether goroutine id is not one of the program's.
-func (t *Trace) isRuntime(id int64) bool {
+// Program reports whether goroutine id is one of the program's: neither the
+// runtime's nor hidden.
+func (t *Trace) Program(id int64) bool {
 	_, found := slices.BinarySearchFunc(t.Goroutines, id, func(g *Goroutine, id int64) int { return cmp.Compare(g.ID, id) })
-	return !found
+	return found
+}
+
+// Goroutine returns the program's goroutine id, or nil.
+func (t *Trace) Goroutine(id int64) *Goroutine {
+	i, found := slices.BinarySearchFunc(t.Goroutines, id, func(g *Goroutine, id int64) int { return cmp.Compare(g.ID, id) })
+	if !found {
+		return nil
+	}
+	return t.Goroutines[i]
 }
 
 // maxOverlap is the largest number of intervals covering one moment, and
@@ -102,6 +112,39 @@ func maxOverlap(ivs []Interval) (int, time.Duration) {
 	return best, at
 }
 
+// Headline is the summary in one line: the facts a reader looks for first.
+func (s Summary) Headline() string {
+	parts := []string{"traced " + formatDuration(s.Span)}
+	if s.GOMAXPROCS > 0 {
+		parts = append(parts, fmt.Sprintf("GOMAXPROCS=%d", s.GOMAXPROCS))
+	}
+	parts = append(parts, fmt.Sprintf("%d goroutines created", s.Created),
+		fmt.Sprintf("most runnable at once: %d", s.MaxRunnable))
+	if st, d := s.MostBlocked(); d > 0 {
+		name := st.String()
+		if st == Chan {
+			name = "channels"
+		}
+		parts = append(parts, "blocked most on "+name)
+	}
+	if s.Incomplete != "" {
+		parts = append(parts, "incomplete")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// MostBlocked is the reason goroutines were blocked the longest for, and
+// that time; the time is 0 when none blocked.
+func (s Summary) MostBlocked() (State, time.Duration) {
+	best, d := Other, time.Duration(0)
+	for _, st := range blockedOrder {
+		if s.Time[st] > d {
+			best, d = st, s.Time[st]
+		}
+	}
+	return best, d
+}
+
 // blockedOrder lists the blocked states in the order summaries give them.
 var blockedOrder = []State{Sync, Chan, Select, Sleep, Syscall, GC, Other}
 
@@ -124,7 +167,11 @@ func (s Summary) Lines() []string {
 		g += "; none ever waited for a P"
 	}
 	lines = append(lines, g)
-	lines = append(lines, "time summed over goroutines: running "+formatDuration(s.Time[Running])+
+	running := "running " + formatDuration(s.Time[Running])
+	if a := s.Time[Assist]; a > 0 {
+		running += " (and helping the GC " + formatDuration(a) + ")"
+	}
+	lines = append(lines, "time summed over goroutines: "+running+
 		", runnable "+formatDuration(s.Time[Runnable])+", blocked "+formatDuration(s.blocked()))
 	var parts []string
 	for _, st := range blockedOrder {
