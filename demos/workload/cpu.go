@@ -1,7 +1,17 @@
 package workload
 
 import (
+	"errors"
+	"fmt"
+	"hash/fnv"
 	"math/big"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -10,8 +20,12 @@ import (
 // enough that reading the clock costs nothing to speak of.
 const checkEvery = 1 << 12
 
-// Spin keeps one core busy with real arithmetic for about d and returns a
-// value computed from the work, so that it cannot be optimized away.
+// Spin computes until d of wall-clock time has passed and returns a value
+// computed from the work, so that it cannot be optimized away. It fixes the
+// time, not the work: a goroutine that waits for a CPU while it spins still
+// stops at its deadline, having done less. Use it where a fixed time is
+// the point (a worker that stands for "busy for 40 ms, come what may"),
+// and WorkFor where a fixed amount of work is.
 func Spin(d time.Duration) uint64 {
 	deadline := time.Now().Add(d)
 	x := uint64(0x9E3779B97F4A7C15)
@@ -34,6 +48,127 @@ func Work(rounds int) uint64 {
 		x = mix(x)
 	}
 	return x
+}
+
+// WorkFor does the amount of work (Work's rounds) that takes d on one idle
+// core of this machine, and returns its result. The amount is fixed once
+// the machine's speed is known (see Rounds): two goroutines sharing one
+// core each take about 2d to finish it, where Spin would stop both at d.
+func WorkFor(d time.Duration) uint64 { return Work(Rounds(d)) }
+
+// Rounds is how many rounds of Work take d on one idle core of this
+// machine. The machine's speed is measured once per machine and kept in
+// the user's cache directory (a measurement takes about 10 ms: the
+// fastest of several short runs, so that a busy moment does not make the
+// work smaller); a program reads it when the package is initialized, so
+// that the first call inside a run costs nothing.
+func Rounds(d time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int(float64(d) * roundsPerNanosecond())
+}
+
+// calibrationRounds is the size of one timed run of Work; calibrationRuns
+// how many are timed. 1<<20 rounds take a millisecond or two.
+const (
+	calibrationRounds = 1 << 20
+	calibrationRuns   = 7
+)
+
+// roundsPerNanosecond is this machine's speed at Work.
+var roundsPerNanosecond = sync.OnceValue(func() float64 {
+	path := speedFile()
+	if v, err := readSpeed(path); err == nil {
+		return v
+	}
+	v := measureSpeed()
+	if path != "" {
+		_ = writeSpeed(path, v) // without a cache, every program measures
+	}
+	return v
+})
+
+func init() { roundsPerNanosecond() }
+
+// measureSpeed times Work on this core: rounds per nanosecond.
+func measureSpeed() float64 {
+	best := time.Duration(1<<63 - 1)
+	for range calibrationRuns {
+		start := time.Now()
+		sink.Store(Work(calibrationRounds))
+		best = min(best, time.Since(start))
+	}
+	return calibrationRounds / float64(max(best, 1))
+}
+
+// sink keeps the calibration's results, so that its work cannot be
+// optimized away.
+var sink atomic.Uint64
+
+// speedFile is where this machine's speed is kept: one file per kind of
+// CPU and Go version, so that a home directory shared between machines,
+// or a new compiler, never reuses another's figure. "" when there is no
+// cache directory.
+func speedFile() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%s/%s/%s", runtime.GOOS, runtime.GOARCH, runtime.Version(), cpuModel())
+	return filepath.Join(dir, "conclab", fmt.Sprintf("workload-speed-%016x", h.Sum64()))
+}
+
+// cpuModel names the machine's CPU, where the system says.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(b)) {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// readSpeed reads a speed written by writeSpeed.
+func readSpeed(path string) (float64, error) {
+	if path == "" {
+		return 0, errors.New("no cache")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
+	if err != nil || !(v > 0 && v < 1e3) {
+		return 0, fmt.Errorf("speed file %s: unreadable %q", path, b)
+	}
+	return v, nil
+}
+
+// writeSpeed keeps a speed for the programs that come later, replacing the
+// file at once so that none ever reads half of it.
+func writeSpeed(path string, v float64) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".speed-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := fmt.Fprintf(tmp, "%g\n", v); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // mix is one round of xorshift64*: a few cycles of arithmetic the compiler

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,5 +96,42 @@ func TestSleep(t *testing.T) {
 	cancel()
 	if err := Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
 		t.Errorf("Sleep with canceled context: %v", err)
+	}
+}
+
+func TestRounds(t *testing.T) {
+	if Rounds(0) != 0 || Rounds(-time.Second) != 0 {
+		t.Errorf("Rounds of nothing: %d, %d", Rounds(0), Rounds(-time.Second))
+	}
+	one, two := Rounds(time.Millisecond), Rounds(2*time.Millisecond)
+	if one <= 0 || two < 2*one-1 || two > 2*one+1 {
+		t.Errorf("Rounds(1ms) = %d, Rounds(2ms) = %d: not in proportion", one, two)
+	}
+	if Rounds(time.Millisecond) != one {
+		t.Error("the speed changed within one process")
+	}
+}
+
+func TestSpeedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "conclab", "speed")
+	if _, err := readSpeed(path); err == nil {
+		t.Fatal("read a speed from no file")
+	}
+	if err := writeSpeed(path, 1.25); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := readSpeed(path); err != nil || v != 1.25 {
+		t.Fatalf("read back %v, %v", v, err)
+	}
+	for _, bad := range []string{"", "fast", "-1", "0", "NaN", "1e9"} {
+		if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := readSpeed(path); err == nil {
+			t.Errorf("read %v from %q", v, bad)
+		}
+	}
+	if !strings.HasSuffix(filepath.Dir(speedFile()), "conclab") && speedFile() != "" {
+		t.Errorf("speed file %q outside the conclab cache", speedFile())
 	}
 }

@@ -19,9 +19,11 @@ func init() {
 		"Factorial":       reflect.ValueOf(workload.Factorial),
 		"Fetch":           reflect.ValueOf(workload.Fetch),
 		"NewServer":       reflect.ValueOf(workload.NewServer),
+		"Rounds":          reflect.ValueOf(workload.Rounds),
 		"Sleep":           reflect.ValueOf(workload.Sleep),
 		"Spin":            reflect.ValueOf(workload.Spin),
 		"Work":            reflect.ValueOf(workload.Work),
+		"WorkFor":         reflect.ValueOf(workload.WorkFor),
 
 		// type definitions
 		"Server": reflect.ValueOf((*workload.Server)(nil)),
