@@ -19,7 +19,10 @@ const maxCaptured = 64 << 10
 // at a time (all at once if limit < 1), and returns the recording and the
 // failures joined. Task i is cmds[i], on lane "pid <n>", with its exit code
 // and status, its CPU time (user+system) and its peak memory; the
-// recording's CPU time adds up this process's and the commands'.
+// recording's CPU time adds up this process's and the commands'. While a
+// command runs, its threads are sampled from /proc (Task.Threads): how
+// long each was on a CPU, waiting for one, or blocked, so that threads
+// taking turns (CPython's under its GIL) show as turns.
 //
 // A command whose Stdout is nil has its output kept as the task's result
 // (trimmed, up to 64 KiB); one whose Stderr is nil has the last line of its
@@ -32,6 +35,7 @@ func Commands(ctx context.Context, limit int, cmds ...*exec.Cmd) (*Recording, er
 		limit = n
 	}
 	r := startRun()
+	sampler := newProcSampler(r)
 	tasks := make([]Task, n)
 	errs := make([]error, n)
 	cpus := make([]time.Duration, n)
@@ -43,12 +47,19 @@ func Commands(ctx context.Context, limit int, cmds ...*exec.Cmd) (*Recording, er
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			tasks[i], cpus[i], errs[i] = runCommand(ctx, r, i, cmd)
+			tasks[i], cpus[i], errs[i] = runCommand(ctx, r, sampler, i, cmd)
 		}()
 	}
 	wg.Wait()
 	rec := r.recording("commands", KindCommands, limit)
 	r.finish(rec)
+	sampler.close()
+	sampler.note(rec)
+	for i := range tasks {
+		if t := &tasks[i]; t.PID != 0 {
+			t.Threads = sampler.threads(t.PID, t.Start, t.End)
+		}
+	}
 	var all []error
 	for i := range n {
 		rec.CPU += cpus[i]
@@ -61,7 +72,7 @@ func Commands(ctx context.Context, limit int, cmds ...*exec.Cmd) (*Recording, er
 }
 
 // runCommand runs one command as task id and records how it went.
-func runCommand(ctx context.Context, r *run, id int, cmd *exec.Cmd) (Task, time.Duration, error) {
+func runCommand(ctx context.Context, r *run, sampler *procSampler, id int, cmd *exec.Cmd) (Task, time.Duration, error) {
 	var stdout, stderr *capped
 	if cmd.Stdout == nil {
 		stdout = &capped{}
@@ -90,6 +101,7 @@ func runCommand(ctx context.Context, r *run, id int, cmd *exec.Cmd) (Task, time.
 	}
 	t.PID = cmd.Process.Pid
 	t.Lane = "pid " + strconv.Itoa(t.PID)
+	sampler.watch(t.PID)
 	exited := make(chan struct{})
 	go func() {
 		select {
@@ -98,6 +110,10 @@ func runCommand(ctx context.Context, r *run, id int, cmd *exec.Cmd) (Task, time.
 		case <-exited:
 		}
 	}()
+	// The last reading of its threads is taken once it has exited and
+	// before it is waited for, while its counters are still there.
+	waitExited(t.PID)
+	sampler.last(t.PID)
 	ps, err := wait(cmd)
 	close(exited)
 	t.End = r.now()

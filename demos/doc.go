@@ -8,6 +8,24 @@
 // figures for the whole run. Recordings print a text summary (String), save
 // and load as JSON, and are what package plots draws.
 //
+// A recording also says what really ran, which the work cannot know about
+// itself: a goroutine that spins until a deadline looks busy even while it
+// waits for a CPU. For runs in this process, each task's goroutines (its
+// own and those it starts) have their states from the Go runtime's
+// execution trace (Task.Goroutines): running, runnable (waiting for a P),
+// or blocked on a channel, a select, a lock, a system call, a sleep, the
+// GC. For processes and external commands, each OS thread's time on a CPU,
+// waiting for one, and blocked is sampled from /proc every 2 ms
+// (Task.Threads). The trace comes from the runtime's flight recorder, which
+// runs beside runtime/trace.Start, so %trace and go test -trace still work.
+//
+// The figures of a run (Figures) each mean one thing: parallelism is CPU
+// time / wall time (cores busy on average); concurrency is busy time /
+// wall time (tasks under way on average, waiting included); peak running
+// is the most goroutines or threads on a CPU at once, never more than the
+// cores. Speedup compares two runs (Compare, Sweep.Speedup); a single run
+// has none.
+//
 // Work reports on itself through a *T handle:
 //
 //	rec := demos.Goroutines(4, func(t *demos.T) {
@@ -29,7 +47,8 @@
 //     in child processes made by re-executing the current program;
 //   - Commands runs external programs and records their exit status, CPU
 //     time and peak memory;
-//   - RunSweep repeats a run over worker counts for speedup curves;
+//   - RunSweep repeats a run over worker counts for speedup curves, and
+//     Compare compares a run with a baseline;
 //   - Recorder records tasks of any shape, for code that starts its own
 //     goroutines.
 //

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/demos"
+	"github.com/conclab/conclab/demos/workload"
 )
 
 func ExampleGoroutines() {
@@ -147,24 +148,55 @@ func ExampleRecorder() {
 
 func ExampleRecording_String() {
 	const ms = time.Millisecond
+	span := func(from, to time.Duration, s demos.State) demos.Span {
+		return demos.Span{Start: from, End: to, State: s}
+	}
 	rec := &demos.Recording{
-		Title: "two workers", Kind: demos.KindPool, Workers: 2,
-		Wall: 100 * ms, CPU: 150 * ms, GOMAXPROCS: 2, NumCPU: 2, GoVersion: "go1.26.8",
+		Title: "two workers", Kind: demos.KindPool, Workers: 2, StateSource: "Go execution trace",
+		Wall: 100 * ms, CPU: 135 * ms, GOMAXPROCS: 2, NumCPU: 2, GoVersion: "go1.26.8",
 		Tasks: []demos.Task{
-			{ID: 0, Lane: "worker 0", Start: 0, End: 80 * ms, Phases: []demos.Phase{{Name: "cpu", Start: 0, End: 80 * ms}}},
-			{ID: 1, Lane: "worker 1", Start: 0, End: 90 * ms, Phases: []demos.Phase{{Name: "cpu", Start: 0, End: 70 * ms}, {Name: "io", Start: 70 * ms, End: 90 * ms}}},
-			{ID: 2, Lane: "worker 0", Start: 80 * ms, End: 100 * ms, Err: "timeout"},
+			{ID: 0, Lane: "worker 0", Start: 0, End: 80 * ms,
+				Phases:     []demos.Phase{{Name: "cpu", Start: 0, End: 80 * ms}},
+				Goroutines: []demos.Goroutine{{ID: 7, States: []demos.Span{span(0, 60*ms, demos.StateRunning), span(60*ms, 80*ms, demos.StateRunnable)}}}},
+			{ID: 1, Lane: "worker 1", Start: 0, End: 90 * ms,
+				Phases:     []demos.Phase{{Name: "cpu", Start: 0, End: 70 * ms}, {Name: "io", Start: 70 * ms, End: 90 * ms}},
+				Goroutines: []demos.Goroutine{{ID: 8, States: []demos.Span{span(0, 70*ms, demos.StateRunning), span(70*ms, 90*ms, demos.StateSyscall)}}}},
+			{ID: 2, Lane: "worker 0", Start: 80 * ms, End: 100 * ms, Err: "timeout",
+				Goroutines: []demos.Goroutine{{ID: 7, States: []demos.Span{span(80*ms, 100*ms, demos.StateSync)}}}},
 		},
 		Notes: []string{"one job timed out"},
 	}
 	fmt.Println(rec)
 	// Output:
 	// pool "two workers": 3 tasks on 2 lanes (2 workers)
-	//   wall 100ms, busy 190ms, speedup 1.90x
-	//   CPU 150ms, parallelism 1.50, utilization 75% of GOMAXPROCS (GOMAXPROCS 2, NumCPU 2, go1.26.8)
-	//   phases: cpu 150ms, io 20ms
+	//   wall 100ms · CPU 135ms · busy 190ms (the tasks' durations, summed)
+	//   parallelism 1.35 = CPU / wall: cores busy on average (2 cores available)
+	//   concurrency 1.90 = busy / wall: tasks under way on average, running or waiting
+	//   peak running 2 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	//   states from the Go execution trace, all lanes: running 130ms, runnable 20ms, blocked 40ms (sync 20ms, syscall 20ms)
+	//   worker 0: running 60ms, runnable 20ms, blocked 20ms (sync 20ms)
+	//   worker 1: running 70ms, runnable 0s, blocked 20ms (syscall 20ms)
+	//   GOMAXPROCS 2, NumCPU 2, go1.26.8
+	//   phases (as the tasks reported them): cpu 150ms, io 20ms
 	//   failed: 1 of 3 (task 2 on worker 0: timeout)
 	//   note: one job timed out
+}
+
+func ExampleRecording_Figures() {
+	// Four goroutines that compute, recorded on a machine with two cores:
+	// never more than two run at once, and each waits its turn.
+	rec := demos.Goroutines(4, func(t *demos.T) {
+		t.Phase("cpu")
+		workload.WorkFor(20 * time.Millisecond)
+	})
+	f := rec.Figures()
+	fmt.Println("states recorded:", f.States)
+	fmt.Println("peak running within the cores:", f.PeakRunning <= float64(f.Cores))
+	fmt.Println("lanes:", len(f.Lanes))
+	// Output:
+	// states recorded: true
+	// peak running within the cores: true
+	// lanes: 4
 }
 
 func ExampleReadJSON() {
@@ -215,4 +247,15 @@ func ExampleForEach() {
 	})
 	fmt.Println(squares, len(rec.Tasks), err)
 	// Output: [0 1 4 9 16] 5 <nil>
+}
+
+func ExampleCompare() {
+	base := &demos.Recording{Title: "1 goroutine", Wall: 96 * time.Millisecond}
+	run := &demos.Recording{Title: "2 goroutines", Wall: 48 * time.Millisecond}
+	c := demos.Compare(base, run)
+	fmt.Printf("%.2f\n", c.Speedup)
+	fmt.Println(c)
+	// Output:
+	// 2.00
+	// "2 goroutines" against the baseline "1 goroutine": speedup 2.00, faster (wall 48ms against 96ms)
 }

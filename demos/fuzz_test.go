@@ -19,13 +19,20 @@ func FuzzReadJSON(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add([]byte(`{"tasks":[{"id":1,"lane":"g0","start_ns":5,"end_ns":2}],"wall_ns":-1}`))
 	f.Add([]byte(`{"kind":"processes","tasks":[{"phases":[{"name":"x","start_ns":9,"end_ns":1}]}],"numcpu":0}`))
+	f.Add([]byte(`{"tasks":[{"goroutines":[{"id":1,"states":[{"start_ns":0,"end_ns":5,"state":"running"}]},` +
+		`{"id":2,"states":[{"start_ns":3,"end_ns":1,"state":"chan"},{"start_ns":2,"end_ns":9,"state":"zzz"}]}]}]}`))
+	f.Add([]byte(`{"kind":"commands","tasks":[{"end_ns":10,"threads":[{"tid":7,"samples":[{"start_ns":0,"end_ns":0,"running_ns":5},` +
+		`{"start_ns":4,"end_ns":2,"running_ns":-3,"runnable_ns":99}]}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rec, err := demos.ReadJSON(bytes.NewReader(data))
 		if err != nil {
 			return
 		}
 		_ = rec.String()
-		_, _, _, _ = rec.Speedup(), rec.Utilization(), rec.Parallelism(), rec.PhaseTotals()
+		_, _, _, _ = rec.Concurrency(), rec.Figures().Lines(), rec.Parallelism(), rec.PhaseTotals()
+		for _, task := range rec.Tasks {
+			_, _ = task.States(), task.StateTimes()
+		}
 		_, _ = rec.Lanes(), rec.Failed()
 		var out bytes.Buffer
 		if err := rec.WriteJSON(&out); err != nil {

@@ -7,7 +7,9 @@ import (
 
 // Goroutines runs fn in n goroutines at once, passing each its own T (IDs 0
 // to n-1, lanes "g0" to "g<n-1>"), waits for all of them and returns the
-// recording: the analog of starting n threads and joining them.
+// recording: the analog of starting n threads and joining them. A task
+// starts when its goroutine is started (the go statement), so the time it
+// waited for a CPU before running at all is part of it.
 func Goroutines(n int, fn func(t *T)) *Recording {
 	return concurrent("goroutines", max(n, 0), func(int) func(*T) { return fn })
 }
@@ -23,14 +25,16 @@ func Concurrent(fns ...func(t *T)) *Recording {
 // handles are allocated in one block each, so that recording adds no
 // allocation per goroutine beyond its lane's name.
 func concurrent(title string, n int, fnAt func(i int) func(*T)) *Recording {
-	r := startRun()
 	tasks := make([]Task, n)
 	ts := make([]T, n)
+	lanes := goroutineLanes(n)
 	var wg sync.WaitGroup
 	wg.Add(n)
-	lanes := goroutineLanes(n)
+	r := startTracedRun()
+	// The goroutines are created in task order: the trace ties task i to
+	// the i-th goroutine this one creates (bindCreated).
 	for i := range n {
-		tasks[i] = Task{ID: i, Lane: lanes(i)}
+		tasks[i] = Task{ID: i, Lane: lanes(i), Start: r.now()}
 		t, fn := &ts[i], fnAt(i)
 		t.run, t.task = r, &tasks[i]
 		go func() {
@@ -42,23 +46,25 @@ func concurrent(title string, n int, fnAt func(i int) func(*T)) *Recording {
 	rec := r.recording(title, KindGoroutines, n)
 	r.finish(rec)
 	rec.Tasks = tasks
+	r.resolve(rec, bindCreated)
 	return rec
 }
 
 // Serial runs fn n times, one after another, on the calling goroutine (lane
 // "main"): the baseline the concurrent runs are measured against.
 func Serial(n int, fn func(t *T)) *Recording {
-	r := startRun()
 	tasks := make([]Task, max(n, 0))
 	ts := make([]T, len(tasks))
+	r := startTracedRun()
 	for i := range tasks {
-		tasks[i] = Task{ID: i, Lane: "main"}
+		tasks[i] = Task{ID: i, Lane: "main", Start: r.now()}
 		ts[i] = T{run: r, task: &tasks[i]}
 		ts[i].exec(fn)
 	}
 	rec := r.recording("serial", KindSerial, 1)
 	r.finish(rec)
 	rec.Tasks = tasks
+	r.resolve(rec, bindRunner)
 	return rec
 }
 

@@ -40,15 +40,18 @@ func Map[J, R any](ctx context.Context, workers int, jobs []J, fn func(t *T, job
 func ForEach(ctx context.Context, workers, n int, fn func(t *T, job int) error) (*Recording, error) {
 	n = max(n, 0)
 	workers = max(min(workers, n), 1)
-	r := startRun()
 	errs := make([]error, n)
 	tasks := make([]Task, n)
 	ts := make([]T, n)
 	ran := make([]bool, n)
+	worker := make([]int32, n) // which worker ran job i, for the trace
 
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	wg.Add(workers)
+	r := startTracedRun()
+	// Workers are created in order: the trace ties worker w to the w-th
+	// goroutine this one creates (bindWorkers).
 	for w := range workers {
 		lane := "worker " + strconv.Itoa(w)
 		go func() {
@@ -58,7 +61,8 @@ func ForEach(ctx context.Context, workers, n int, fn func(t *T, job int) error) 
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				tasks[i] = Task{ID: i, Lane: lane}
+				tasks[i] = Task{ID: i, Lane: lane, Start: r.now()}
+				worker[i] = int32(w)
 				t := &ts[i]
 				t.run, t.task, t.ctx = r, &tasks[i], ctx
 				ran[i] = true
@@ -95,5 +99,6 @@ func ForEach(ctx context.Context, workers, n int, fn func(t *T, job int) error) 
 		all = append(all, fmt.Errorf("%d of %d jobs not run: %w", skipped, n, context.Cause(ctx)))
 		rec.Notes = append(rec.Notes, fmt.Sprintf("canceled: %d of %d jobs not run", skipped, n))
 	}
+	r.resolve(rec, bindWorkers(worker))
 	return rec, errors.Join(all...)
 }

@@ -17,7 +17,7 @@ import (
 func TestChildThatMissesItsFunctionRefuses(t *testing.T) {
 	if funcs.child != "" {
 		// The misdirected child: this start must end the process.
-		startChild(context.Background(), "test.cube", startRun())
+		startChild(context.Background(), "test.cube", startRun(), newProcSampler(startRun()))
 		t.Fatal("a misdirected child started a process")
 	}
 	c, err := spawnChild(context.Background(), "test.nothing-registers-this", startRun(),

@@ -38,13 +38,17 @@ type child struct {
 }
 
 // startChild starts a child process to run the function registered as
-// name. The child is killed when ctx ends (after stopGrace) and dies with
-// this process.
-func startChild(ctx context.Context, name string, r *run) (*child, error) {
+// name, and has sampler watch it. The child is killed when ctx ends (after
+// stopGrace) and dies with this process.
+func startChild(ctx context.Context, name string, r *run, sampler *procSampler) (*child, error) {
 	if err := funcs.mayStart(name); err != nil {
 		return nil, err
 	}
-	return spawnChild(ctx, name, r)
+	c, err := spawnChild(ctx, name, r)
+	if err == nil {
+		sampler.watch(c.pid)
+	}
+	return c, err
 }
 
 // spawnChild starts this program again as a child for name, passing it

@@ -99,8 +99,9 @@ type childrenRun struct {
 func runChildren(ctx context.Context, name, kind string, procs int, oneEach bool, args []json.RawMessage) childrenRun {
 	n := len(args)
 	procs = max(min(procs, n), 1)
+	r := startRun()
 	pr := &procRun{
-		ctx: ctx, name: name, r: startRun(), args: args,
+		ctx: ctx, name: name, r: r, sampler: newProcSampler(r), args: args,
 		tasks: make([]Task, n), ran: make([]bool, n),
 		results: make([]json.RawMessage, n), errs: make([]error, n),
 	}
@@ -128,6 +129,13 @@ func runChildren(ctx context.Context, name, kind string, procs int, oneEach bool
 	rec := pr.r.recording(name, kind, procs)
 	pr.r.finish(rec)
 	rec.CPU += time.Duration(pr.childCPU.Load())
+	pr.sampler.close()
+	pr.sampler.note(rec)
+	for i := range pr.tasks {
+		if t := &pr.tasks[i]; pr.ran[i] && t.PID != 0 {
+			t.Threads = pr.sampler.threads(t.PID, t.Start, t.End)
+		}
+	}
 	out := childrenRun{rec: rec, results: pr.results, errs: pr.errs}
 	rec.Tasks = pr.tasks[:0]
 	for i := range n {
@@ -146,10 +154,11 @@ func runChildren(ctx context.Context, name, kind string, procs int, oneEach bool
 // A procRun is what the slots of one runChildren share. Each job's entries
 // are written by the one slot that claimed the job.
 type procRun struct {
-	ctx  context.Context
-	name string
-	r    *run
-	args []json.RawMessage
+	ctx     context.Context
+	name    string
+	r       *run
+	sampler *procSampler
+	args    []json.RawMessage
 
 	tasks    []Task
 	ran      []bool
@@ -184,7 +193,7 @@ func (pr *procRun) slot(claim func() (int, bool)) {
 		err := pr.brokenErr()
 		fresh := false
 		if err == nil && c == nil {
-			if c, err = startChild(pr.ctx, pr.name, pr.r); err != nil {
+			if c, err = startChild(pr.ctx, pr.name, pr.r, pr.sampler); err != nil {
 				pr.breakAll(err)
 			} else {
 				fresh, start = true, c.started
@@ -195,8 +204,13 @@ func (pr *procRun) slot(claim func() (int, bool)) {
 			pr.errs[i] = err
 			continue
 		}
+		if !fresh {
+			pr.sampler.readNow() // the job's samples start here
+		}
 		rep, err := c.do(i, pr.args[i])
-		pr.tasks[i] = Task{ID: i, Lane: c.lane, PID: c.pid, Start: start, End: pr.r.now()}
+		end := pr.r.now()
+		pr.sampler.readNow()
+		pr.tasks[i] = Task{ID: i, Lane: c.lane, PID: c.pid, Start: start, End: end}
 		last = i
 		if err != nil {
 			pr.errs[i] = err

@@ -30,8 +30,10 @@ func (p *Proc[A, R]) Start(ctx context.Context, arg A) (*Process[R], error) {
 		return nil, fmt.Errorf("start %q: encode argument: %w", p.name, err)
 	}
 	r := startRun()
-	c, err := startChild(ctx, p.name, r)
+	sampler := newProcSampler(r)
+	c, err := startChild(ctx, p.name, r, sampler)
 	if err != nil {
+		sampler.close()
 		return nil, err
 	}
 	pr := &Process[R]{c: c, done: make(chan struct{})}
@@ -42,6 +44,9 @@ func (p *Proc[A, R]) Start(ctx context.Context, arg A) (*Process[R], error) {
 		defer close(pr.done)
 		rep, err := c.receive(0, sendErr)
 		pr.task = Task{ID: 0, Lane: c.lane, PID: c.pid, Start: c.started, End: r.now()}
+		sampler.last(c.pid)
+		sampler.close()
+		pr.task.Threads = sampler.threads(c.pid, pr.task.Start, pr.task.End)
 		if err == nil {
 			mergeReply(&pr.task, rep, r.start, true)
 			switch {

@@ -2,6 +2,7 @@ package demos
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -9,7 +10,13 @@ import (
 // A Recorder records tasks of any shape: for code that starts its own
 // goroutines (a producer and a consumer, a pipeline) rather than handing
 // functions to a runner. Start and Go may be called from any goroutine;
-// each T they return belongs to one goroutine, as always.
+// each T they return belongs to one goroutine, as always, and the states a
+// task records are those of the goroutine that called Start, and of the
+// goroutines it starts during the task.
+//
+// A Recorder holds the execution tracer from NewRecorder until Recording
+// is called with every task ended; a Recorder dropped before that lets it
+// go when it is garbage collected.
 type Recorder struct {
 	run   *run
 	title string
@@ -18,6 +25,9 @@ type Recorder struct {
 	mu    sync.Mutex
 	slots []*slot
 	wg    sync.WaitGroup
+
+	snapMu sync.Mutex // one snapshot at a time; guards trace and run.trace
+	trace  []byte     // the last snapshot, kept once the tracer is let go
 }
 
 // A slot holds one recorder task and its handle in a single allocation.
@@ -30,7 +40,9 @@ type slot struct {
 // NewRecorder starts a recording named title; its clock starts now. Tasks
 // see ctx through T.Context.
 func NewRecorder(ctx context.Context, title string) *Recorder {
-	return &Recorder{run: startRun(), title: title, ctx: ctx}
+	r := &Recorder{run: startTracedRun(), title: title, ctx: ctx}
+	runtime.AddCleanup(r, func(s *traceSession) { s.close() }, r.run.trace)
+	return r
 }
 
 // Start begins a task on lane now and returns its handle; the task ends
@@ -44,6 +56,7 @@ func (r *Recorder) Start(lane string) *T {
 	s.task.ID = len(r.slots)
 	r.slots = append(r.slots, s)
 	r.mu.Unlock()
+	r.run.trace.logTask(s.task.ID)
 	return &s.t
 }
 
@@ -77,7 +90,9 @@ func (t *T) End() {
 // Recording returns what has been recorded so far, with the wall and CPU
 // time up to now. Tasks that have not ended appear with their end set to
 // now, the error "still running" and, since their goroutine may still be
-// writing them, without phases or marks.
+// writing them, without phases or marks. Called when every task has ended,
+// it lets go of the execution tracer: tasks started after that are
+// recorded without their states.
 func (r *Recorder) Recording() *Recording {
 	r.mu.Lock()
 	slots := r.slots[:len(r.slots):len(r.slots)]
@@ -85,12 +100,20 @@ func (r *Recorder) Recording() *Recording {
 	rec := r.run.recording(r.title, KindRecorder, 0)
 	r.run.finish(rec)
 	rec.Tasks = make([]Task, len(slots))
+	allDone := true
 	for i, s := range slots {
 		if s.done.Load() {
 			rec.Tasks[i] = s.task
 			continue
 		}
+		allDone = false
 		rec.Tasks[i] = Task{ID: s.task.ID, Lane: s.task.Lane, Start: s.task.Start, End: rec.Wall, Err: "still running"}
 	}
+	r.snapMu.Lock()
+	defer r.snapMu.Unlock()
+	if data := r.run.trace.take(allDone); data != nil {
+		r.trace = data
+	}
+	resolveStates(rec, r.run.trace, r.trace, bindLogged)
 	return rec
 }

@@ -30,6 +30,11 @@ type Recording struct {
 	// Values holds the numbers a scenario measured besides times, such as
 	// "expected" and "got" for a counter that loses updates.
 	Values map[string]float64 `json:"values,omitempty"`
+	// StateSource says where the tasks' states (Task.Goroutines,
+	// Task.Threads) come from: "Go execution trace" for runs in this
+	// process, "/proc every 2ms" for processes; "" when they were not
+	// recorded, and a note says why.
+	StateSource string `json:"state_source,omitempty"`
 }
 
 // A Task is one unit of work on one lane: a goroutine's function, a pool job,
@@ -51,6 +56,14 @@ type Task struct {
 	MaxRSS   int64         `json:"max_rss_bytes,omitempty"` // peak resident memory of its process
 	ExitCode int           `json:"exit_code,omitempty"`     // -1 if a signal ended the process
 	Status   string        `json:"status,omitempty"`        // "exit status 3", "signal: killed"
+
+	// Goroutines is what the task's goroutines did during the task, from
+	// the Go runtime: the goroutine that ran it first, then any it started
+	// (and they started), in the order they were created.
+	Goroutines []Goroutine `json:"goroutines,omitempty"`
+	// Threads is what the OS threads of the task's process did during the
+	// task, sampled from /proc, for tasks run as processes.
+	Threads []Thread `json:"threads,omitempty"`
 }
 
 // A Phase is a named stretch inside a task, such as "wait lock", "hold lock",
@@ -83,8 +96,9 @@ func (r *Recording) Lanes() []string {
 	return lanes
 }
 
-// Busy is the sum of the tasks' durations: the work a single lane would have
-// had to do one task after another.
+// Busy is the sum of the tasks' durations, from each task's start to its
+// end, whatever it was doing: the time one lane would have needed to do
+// the tasks one after another, waiting included.
 func (r *Recording) Busy() time.Duration {
 	var sum time.Duration
 	for _, t := range r.Tasks {
@@ -93,33 +107,10 @@ func (r *Recording) Busy() time.Duration {
 	return sum
 }
 
-// Speedup is Busy divided by Wall: how many tasks ran at once on average.
-// It is 0 for an empty recording.
-func (r *Recording) Speedup() float64 {
-	if r.Wall <= 0 {
-		return 0
-	}
-	return float64(r.Busy()) / float64(r.Wall)
-}
-
-// Utilization is the CPU time used per core available, from 0 to 1: 1 means
-// every core was busy for the whole run. The cores available are those
-// GOMAXPROCS allows for runs inside this process, and NumCPU for runs of
-// child processes ("processes", "process pool", "commands"), which
-// GOMAXPROCS does not limit.
-func (r *Recording) Utilization() float64 {
-	cores := r.GOMAXPROCS
-	if r.outOfProcess() {
-		cores = r.NumCPU
-	}
-	if r.Wall <= 0 || cores <= 0 {
-		return 0
-	}
-	return float64(r.CPU) / (float64(r.Wall) * float64(cores))
-}
-
-// Parallelism is CPU time divided by wall time: how many cores were busy on
-// average, the figure a `time` command's user+sys over real implies.
+// Parallelism is CPU time divided by wall time: how many cores were busy
+// on average, the figure user+sys over real of a `time` command implies.
+// It is never more than the cores the run could use. It is 0 for an empty
+// recording.
 func (r *Recording) Parallelism() float64 {
 	if r.Wall <= 0 {
 		return 0
@@ -127,8 +118,30 @@ func (r *Recording) Parallelism() float64 {
 	return float64(r.CPU) / float64(r.Wall)
 }
 
-// outOfProcess reports whether the run's work happened in child processes.
-func (r *Recording) outOfProcess() bool {
+// Concurrency is Busy divided by Wall: how many tasks were under way at
+// once on average, running or waiting. Four goroutines that each sleep for
+// the whole run have a concurrency of 4 and a parallelism near 0. It is 0
+// for an empty recording.
+func (r *Recording) Concurrency() float64 {
+	if r.Wall <= 0 {
+		return 0
+	}
+	return float64(r.Busy()) / float64(r.Wall)
+}
+
+// Cores is how many cores the run's work could use at once: GOMAXPROCS for
+// runs inside this process, NumCPU for runs of child processes
+// ("processes", "process pool", "commands"), which GOMAXPROCS does not
+// limit.
+func (r *Recording) Cores() int {
+	if r.OutOfProcess() {
+		return r.NumCPU
+	}
+	return r.GOMAXPROCS
+}
+
+// OutOfProcess reports whether the run's work happened in other processes.
+func (r *Recording) OutOfProcess() bool {
 	switch r.Kind {
 	case KindProcesses, KindProcessPool, KindCommands:
 		return true

@@ -89,37 +89,40 @@ func TestReadJSONErrors(t *testing.T) {
 	}
 }
 
-func TestRecordingFigures(t *testing.T) {
+func TestRecordingRatios(t *testing.T) {
 	tests := []struct {
-		name                       string
-		rec                        demos.Recording
-		busy                       time.Duration
-		speedup, util, parallelism float64
+		name                     string
+		rec                      demos.Recording
+		busy                     time.Duration
+		concurrency, parallelism float64
+		cores                    int
 	}{
 		{"empty", demos.Recording{}, 0, 0, 0, 0},
 		{"in process",
 			demos.Recording{Kind: demos.KindPool, Wall: 100 * ms, CPU: 100 * ms, GOMAXPROCS: 4, NumCPU: 2,
 				Tasks: []demos.Task{{End: 100 * ms}, {End: 50 * ms}, {Start: 50 * ms, End: 100 * ms}}},
-			200 * ms, 2, 0.25, 1},
+			200 * ms, 2, 1, 4},
 		{"processes use the cores",
 			demos.Recording{Kind: demos.KindProcesses, Wall: 100 * ms, CPU: 100 * ms, GOMAXPROCS: 1, NumCPU: 2,
 				Tasks: []demos.Task{{End: 100 * ms}}},
-			100 * ms, 1, 0.5, 1},
+			100 * ms, 1, 1, 2},
 		{"commands too",
 			demos.Recording{Kind: demos.KindCommands, Wall: 10 * ms, CPU: 20 * ms, GOMAXPROCS: 8, NumCPU: 4},
-			0, 0, 0.5, 2},
+			0, 0, 2, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.rec.Busy(); got != tt.busy {
 				t.Errorf("Busy = %v, want %v", got, tt.busy)
 			}
+			if got := tt.rec.Cores(); got != tt.cores {
+				t.Errorf("Cores = %d, want %d", got, tt.cores)
+			}
 			for _, f := range []struct {
 				what      string
 				got, want float64
 			}{
-				{"Speedup", tt.rec.Speedup(), tt.speedup},
-				{"Utilization", tt.rec.Utilization(), tt.util},
+				{"Concurrency", tt.rec.Concurrency(), tt.concurrency},
 				{"Parallelism", tt.rec.Parallelism(), tt.parallelism},
 			} {
 				if math.Abs(f.got-f.want) > 1e-9 {

@@ -13,9 +13,14 @@ import (
 // maxListed is how many failed tasks a summary names before it only counts.
 const maxListed = 3
 
+// maxLaneLines is how many lanes a summary lists one by one; with more it
+// gives the range.
+const maxLaneLines = 8
+
 // String summarizes the recording in a few lines of text: what ran, the
-// times and the figures derived from them, time per phase, failures,
-// values and notes. It is what a notebook shows where no plot can be drawn.
+// figures of the run (see Figures), the time in each state per lane,
+// time per phase, failures, values and notes. It is what a notebook shows
+// where no plot can be drawn.
 func (r *Recording) String() string {
 	var b strings.Builder
 	name := cmp.Or(r.Kind, "recording")
@@ -26,13 +31,12 @@ func (r *Recording) String() string {
 	if r.Workers > 0 {
 		fmt.Fprintf(&b, " (%s)", plural(r.Workers, "worker"))
 	}
-	fmt.Fprintf(&b, "\n  wall %s, busy %s, speedup %.2fx\n", FormatDuration(r.Wall), FormatDuration(r.Busy()), r.Speedup())
-	cores := "GOMAXPROCS"
-	if r.outOfProcess() {
-		cores = "NumCPU"
+	b.WriteString("\n")
+	f := r.Figures()
+	for _, line := range f.Lines() {
+		b.WriteString("  " + line + "\n")
 	}
-	fmt.Fprintf(&b, "  CPU %s, parallelism %.2f, utilization %.0f%% of %s (GOMAXPROCS %d, NumCPU %d, %s)\n",
-		FormatDuration(r.CPU), r.Parallelism(), 100*r.Utilization(), cores, r.GOMAXPROCS, r.NumCPU, r.GoVersion)
+	fmt.Fprintf(&b, "  GOMAXPROCS %d, NumCPU %d, %s\n", r.GOMAXPROCS, r.NumCPU, r.GoVersion)
 	if totals := r.PhaseTotals(); len(totals) > 0 {
 		names := slices.Sorted(maps.Keys(totals))
 		slices.SortStableFunc(names, func(a, b string) int { return cmp.Compare(totals[b], totals[a]) })
@@ -40,7 +44,7 @@ func (r *Recording) String() string {
 		for i, n := range names {
 			parts[i] = n + " " + FormatDuration(totals[n])
 		}
-		fmt.Fprintf(&b, "  phases: %s\n", strings.Join(parts, ", "))
+		fmt.Fprintf(&b, "  phases (as the tasks reported them): %s\n", strings.Join(parts, ", "))
 	}
 	if failed := r.Failed(); len(failed) > 0 {
 		parts := make([]string, 0, maxListed)
@@ -64,6 +68,53 @@ func (r *Recording) String() string {
 		fmt.Fprintf(&b, "  note: %s\n", n)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// Lines are the figures as lines of text, each saying what its numbers
+// mean; then the time in each state, in all and per lane (or the range
+// over the lanes, when there are many).
+func (f Figures) Lines() []string {
+	head := "wall " + FormatDuration(f.Wall)
+	if f.CPU > 0 {
+		head += " · CPU " + FormatDuration(f.CPU)
+	}
+	lines := []string{head + " · busy " + FormatDuration(f.Busy) + " (the tasks' durations, summed)"}
+	if f.CPU > 0 {
+		lines = append(lines, fmt.Sprintf("parallelism %s = CPU / wall: cores busy on average%s",
+			formatRatio(f.Parallelism), f.available()))
+	}
+	lines = append(lines, fmt.Sprintf("concurrency %s = busy / wall: tasks under way on average, running or waiting",
+		formatRatio(f.Concurrency)))
+	if !f.States {
+		return append(lines, "states: not recorded")
+	}
+	lines = append(lines, fmt.Sprintf("peak running %s%s (at %s): %s",
+		f.peakText(), f.ofCores(), FormatDuration(f.PeakAt), f.peakWhat()))
+	all := "all lanes"
+	if f.Source != "" {
+		all = "states from the " + f.Source + ", all lanes"
+		if strings.HasPrefix(f.Source, "/") {
+			all = "states from " + f.Source + ", all lanes"
+		}
+	}
+	lines = append(lines, all+": "+f.Time.String())
+	if len(f.Lanes) <= maxLaneLines {
+		for _, l := range f.Lanes {
+			lines = append(lines, l.Lane+": "+l.Time.String())
+		}
+		return lines
+	}
+	most, least := f.Lanes[0], f.Lanes[0]
+	for _, l := range f.Lanes[1:] {
+		if l.Time.Running() > most.Time.Running() {
+			most = l
+		}
+		if l.Time.Running() < least.Time.Running() {
+			least = l
+		}
+	}
+	return append(lines, fmt.Sprintf("running per lane: from %s (%s) to %s (%s)",
+		FormatDuration(least.Time.Running()), least.Lane, FormatDuration(most.Time.Running()), most.Lane))
 }
 
 // String describes the task in one line: lane, times, result or error.

@@ -111,9 +111,6 @@ func (t *T) closePhase(now time.Duration) {
 	}
 }
 
-// begin stamps the task's start.
-func (t *T) begin() { t.task.Start = t.run.now() }
-
 // end closes the open phase and stamps the task's end.
 func (t *T) end() {
 	now := t.run.now()
@@ -121,11 +118,10 @@ func (t *T) end() {
 	t.task.End = now
 }
 
-// exec runs fn as the task, between begin and end. A panic in fn is
-// recorded as the task's error instead of ending the program, as a
-// notebook reader would expect of a failed worker.
+// exec runs fn as the task, whose start the runner has stamped, and stamps
+// its end. A panic in fn is recorded as the task's error instead of ending
+// the program, as a notebook reader would expect of a failed worker.
 func (t *T) exec(fn func(t *T)) {
-	t.begin()
 	defer t.end()
 	defer t.recoverPanic()
 	fn(t)

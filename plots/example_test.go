@@ -18,18 +18,25 @@ import (
 
 const ms = time.Millisecond
 
-// lockRun is a hand-made recording: three goroutines take turns on a lock.
+// lockRun is a hand-made recording: three goroutines take turns on a lock,
+// each blocked on it (sync) until its turn, then running while it holds it.
 func lockRun() *demos.Recording {
-	rec := &demos.Recording{Title: "counter with a lock", Kind: "goroutines", Wall: 12 * ms, CPU: 9 * ms,
-		GOMAXPROCS: 2, NumCPU: 2, GoVersion: "go1.26.8"}
+	rec := &demos.Recording{Title: "counter with a lock", Kind: "goroutines", Wall: 12 * ms, CPU: 12 * ms,
+		GOMAXPROCS: 2, NumCPU: 2, GoVersion: "go1.26.8", StateSource: "Go execution trace"}
 	for i := range 3 {
 		wait := time.Duration(i) * 4 * ms
+		var states []demos.Span
+		if wait > 0 {
+			states = append(states, demos.Span{Start: 0, End: wait, State: demos.StateSync})
+		}
+		states = append(states, demos.Span{Start: wait, End: wait + 4*ms, State: demos.StateRunning})
 		rec.Tasks = append(rec.Tasks, demos.Task{ID: i, Lane: fmt.Sprintf("g%d", i+1), Start: 0, End: wait + 4*ms,
 			Phases: []demos.Phase{
 				{Name: "wait lock", Start: 0, End: wait},
 				{Name: "hold lock", Start: wait, End: wait + 4*ms},
 			},
-			Marks: []demos.Mark{{Name: "got lock", At: wait}}})
+			Marks:      []demos.Mark{{Name: "got lock", At: wait}},
+			Goroutines: []demos.Goroutine{{ID: int64(i + 7), States: states}}})
 	}
 	return rec
 }
@@ -40,45 +47,70 @@ func ExampleTimeline() {
 	fmt.Print(c)
 	// Output:
 	// Timeline: counter with a lock (goroutines)
-	// wall 12 ms, busy 24 ms, speedup 2× (busy/wall: tasks running at once on average)
-	// utilization 38% (CPU 9 ms: 0.75 cores busy on average)
+	// wall 12ms · CPU 12ms · busy 24ms (the tasks' durations, summed)
+	// parallelism 1.00 = CPU / wall: cores busy on average (2 cores available)
+	// concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
+	// peak running 1 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	// states from the Go execution trace, all lanes: running 12ms, runnable 0s, blocked 12ms (sync 12ms)
+	// g1: running 4ms, runnable 0s, blocked 0s
+	// g2: running 4ms, runnable 0s, blocked 4ms (sync 4ms)
+	// g3: running 4ms, runnable 0s, blocked 8ms (sync 8ms)
 	// GOMAXPROCS=2, 2 CPUs, go1.26.8
 	// 3 lanes, 3 tasks
+	// bars: what the scheduler did (from the Go execution trace); band above: the phases the tasks reported
 	// phases: wait lock 12 ms (50%), hold lock 12 ms (50%)
-	// lanes: g1 1 task, busy 33%; g2 1 task, busy 67%; g3 1 task, busy 100%
-	// drawing: all 3 tasks as separate bars (one pixel is 19 µs)
+	// drawing: all 3 tasks as separate bars (one pixel is 20.7 µs)
 }
 
 func ExampleCompare() {
 	locked := lockRun()
 	locked.Title = "with a lock"
 	free := lockRun()
-	free.Title, free.Wall, free.CPU = "no lock", 4*ms, 7*ms
+	free.Title, free.Wall, free.CPU = "no lock", 8*ms, 12*ms
 	for i := range free.Tasks {
-		free.Tasks[i].End = 4 * ms
-		free.Tasks[i].Phases = []demos.Phase{{Name: "cpu", Start: 0, End: 4 * ms}}
+		// Three goroutines on two cores: the third waits for a core.
+		end, run := 4*ms, []demos.Span{{Start: 0, End: 4 * ms, State: demos.StateRunning}}
+		if i == 2 {
+			end = 8 * ms
+			run = []demos.Span{{Start: 0, End: 4 * ms, State: demos.StateRunnable}, {Start: 4 * ms, End: 8 * ms, State: demos.StateRunning}}
+		}
+		free.Tasks[i].End = end
+		free.Tasks[i].Phases = []demos.Phase{{Name: "cpu", Start: 0, End: end}}
 		free.Tasks[i].Marks = nil
+		free.Tasks[i].Goroutines[0].States = run
 	}
 	c := plots.Compare(locked, free)
 	fmt.Print(c)
 	// Output:
 	// Compare: with a lock vs no lock
 	// [1] with a lock
-	//     wall 12 ms, busy 24 ms, speedup 2× (busy/wall: tasks running at once on average)
-	//     utilization 38% (CPU 9 ms: 0.75 cores busy on average)
+	//     wall 12ms · CPU 12ms · busy 24ms (the tasks' durations, summed)
+	//     parallelism 1.00 = CPU / wall: cores busy on average (2 cores available)
+	//     concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
+	//     peak running 1 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	//     states from the Go execution trace, all lanes: running 12ms, runnable 0s, blocked 12ms (sync 12ms)
+	//     g1: running 4ms, runnable 0s, blocked 0s
+	//     g2: running 4ms, runnable 0s, blocked 4ms (sync 4ms)
+	//     g3: running 4ms, runnable 0s, blocked 8ms (sync 8ms)
 	//     GOMAXPROCS=2, 2 CPUs, go1.26.8
 	//     3 lanes, 3 tasks
+	//     bars: what the scheduler did (from the Go execution trace); band above: the phases the tasks reported
 	//     phases: wait lock 12 ms (50%), hold lock 12 ms (50%)
-	//     lanes: g1 1 task, busy 33%; g2 1 task, busy 67%; g3 1 task, busy 100%
 	// [2] no lock
-	//     wall 4 ms, busy 12 ms, speedup 3× (busy/wall: tasks running at once on average)
-	//     utilization 88% (CPU 7 ms: 1.75 cores busy on average)
+	//     wall 8ms · CPU 12ms · busy 16ms (the tasks' durations, summed)
+	//     parallelism 1.50 = CPU / wall: cores busy on average (2 cores available)
+	//     concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
+	//     peak running 2 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	//     states from the Go execution trace, all lanes: running 12ms, runnable 4ms, blocked 0s
+	//     g1: running 4ms, runnable 0s, blocked 0s
+	//     g2: running 4ms, runnable 0s, blocked 0s
+	//     g3: running 4ms, runnable 4ms, blocked 0s
 	//     GOMAXPROCS=2, 2 CPUs, go1.26.8
 	//     3 lanes, 3 tasks
-	//     phases: cpu 12 ms (100%)
-	//     lanes: g1 1 task, busy 100%; g2 1 task, busy 100%; g3 1 task, busy 100%
-	// against with a lock (12 ms): no lock is 3× as fast (4 ms)
-	// drawing: all 6 tasks as separate bars (one pixel is 19 µs)
+	//     bars: what the scheduler did (from the Go execution trace); band above: the phases the tasks reported
+	//     phases: cpu 16 ms (100%)
+	// "no lock" against the baseline "with a lock": speedup 1.50, faster (wall 8ms against 12ms)
+	// drawing: all 6 tasks as separate bars (one pixel is 20.8 µs)
 }
 
 func ExampleSpeedup() {

@@ -59,7 +59,11 @@ type Lanes struct {
 	rec        *demos.Recording
 	names      []string
 	byLane     [][]demos.Task
+	states     bool    // some task has recorded states: bars show them, a band the phases
 	headerRows float64 // height of the Header row in lanes; 0 means 1
+	// headerShort are shorter forms of Header, tried in turn when it is
+	// wider than the plot.
+	headerShort []string
 }
 
 // headerHeight is how many lane heights the Header row takes.
@@ -86,17 +90,30 @@ func NewLanes(rec *demos.Recording) *Lanes {
 	if rec == nil {
 		return l
 	}
-	l.names = rec.Lanes()
-	slices.SortStableFunc(l.names, naturalCompare)
-	index := make(map[string]int, len(l.names))
-	for i, n := range l.names {
-		index[n] = i
+	l.states = hasStates(rec)
+	index := map[string]int{}
+	for _, task := range rec.Tasks {
+		for _, t := range threadRows(task) {
+			i, ok := index[t.Lane]
+			if !ok {
+				i = len(l.names)
+				index[t.Lane] = i
+				l.names = append(l.names, t.Lane)
+				l.byLane = append(l.byLane, nil)
+			}
+			l.byLane[i] = append(l.byLane[i], t)
+		}
 	}
-	l.byLane = make([][]demos.Task, len(l.names))
-	for _, t := range rec.Tasks {
-		i := index[t.Lane]
-		l.byLane[i] = append(l.byLane[i], t)
+	order := make([]int, len(l.names))
+	for i := range order {
+		order[i] = i
 	}
+	slices.SortStableFunc(order, func(a, b int) int { return naturalCompare(l.names[a], l.names[b]) })
+	names, byLane := make([]string, len(order)), make([][]demos.Task, len(order))
+	for i, k := range order {
+		names[i], byLane[i] = l.names[k], l.byLane[k]
+	}
+	l.names, l.byLane = names, byLane
 	return l
 }
 
@@ -184,44 +201,46 @@ func (l *Lanes) layout(res time.Duration) []laneLayout {
 func (l *Lanes) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	res := l.resolution(c, p)
-	half := l.BarHeight / 2
 	if l.Stripes {
 		l.drawStripes(c, p)
 	}
+	x := func(d time.Duration) vg.Length { return trX(inUnit(d, l.Unit)) }
+	phases := l.phaseColors()
 	for i, lay := range l.layout(res) {
 		bottom := l.laneBottom(i)
-		y0, y1 := trY(bottom+0.5-half), trY(bottom+0.5+half)
-		x := func(d time.Duration) vg.Length { return trX(inUnit(d, l.Unit)) }
-		for _, s := range lay.spans {
-			if s.Mix == nil {
-				fillRect(c, l.Colors.Color(s.Phase), x(s.Start), x(s.End), y0, y1)
-				continue
-			}
-			// Overlap the next stretch by half a pixel: abutting
-			// anti-aliased edges would leave light seams.
-			l.fillMix(c, s, x(s.Start), x(s.End)+onePixel/2, y0, y1)
+		lo, hi := bottom+0.5-l.BarHeight/2, bottom+0.5+l.BarHeight/2
+		y0, y1 := trY(lo), trY(hi)
+		barTop, bandLo, bandHi := y1, y0, y1 // marks go over the phases
+		if l.states {
+			// The bar shows the states, a thin band above it the phases.
+			barTop = trY(lo + 0.72*(hi-lo))
+			bandLo, bandHi = trY(lo+0.79*(hi-lo)), trY(min(hi+0.06, bottom+1))
+			l.drawStates(c, l.byLane[i], res, x, y0, barTop)
+			l.drawSpans(c, lay.spans, phases, x, bandLo, bandHi)
+		} else {
+			l.drawSpans(c, lay.spans, phases, x, y0, y1)
 		}
 		for _, o := range lay.outlines {
 			x0, x1 := x(o.Start), x(o.End)
 			switch {
 			case o.Failed:
-				strokeRect(c, draw.LineStyle{Color: failedColor, Width: vg.Points(1.2)}, x0, x1, y0, y1)
+				strokeRect(c, draw.LineStyle{Color: failedColor, Width: vg.Points(1.2)}, x0, x1, y0, barTop)
 			case x1-x0 >= minSeparated:
 				// White hairlines at both ends tell back-to-back tasks apart.
 				sep := draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}
 				for _, xe := range []vg.Length{x0, x1} {
 					if c.ContainsX(xe) {
-						c.StrokeLine2(sep, xe, y0, xe, y1)
+						c.StrokeLine2(sep, xe, y0, xe, bandHi)
 					}
 				}
 			}
 		}
-		// Marks take the upper half of the bar, so the phase under them
+		// Marks take the upper half of the phases, so the phase under them
 		// stays visible.
 		for _, m := range thinMarks(lay.marks, 3*res) {
 			xm := x(m)
 			if c.ContainsX(xm) {
-				c.StrokeLine2(draw.LineStyle{Color: markColor, Width: vg.Points(0.8)}, xm, (y0+y1)/2, xm, y1)
+				c.StrokeLine2(draw.LineStyle{Color: markColor, Width: vg.Points(0.8)}, xm, (bandLo+bandHi)/2, xm, bandHi)
 			}
 		}
 	}
@@ -230,13 +249,81 @@ func (l *Lanes) Plot(c draw.Canvas, p *plot.Plot) {
 		c.StrokeLine2(draw.LineStyle{Color: headerRule, Width: vg.Points(0.5)}, c.Min.X, trY(top), c.Max.X, trY(top))
 		sty := l.TextStyle
 		sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
-		c.FillText(sty, vg.Point{X: c.Min.X + vg.Points(3), Y: trY(top - l.headerHeight()/2)}, l.Header)
+		c.FillText(sty, vg.Point{X: c.Min.X + vg.Points(3), Y: trY(top - l.headerHeight()/2)}, l.fittingHeader(sty, c.Max.X-c.Min.X-vg.Points(6)))
 	}
 }
 
-// fillMix draws a merged span as a stack of its phases, bottom up in legend
+// A colorer colors and orders the names a lane draws: phases or states.
+type colorer struct {
+	color func(name string) color.Color
+	order func(names []string) []string
+}
+
+// phaseColors colors phases: in full on bars, tinted in the band above a
+// state bar.
+func (l *Lanes) phaseColors() colorer {
+	c := colorer{color: l.Colors.Color, order: l.Colors.Order}
+	if l.states {
+		c.color = func(name string) color.Color { return tint(l.Colors.Color(name)) }
+	}
+	return c
+}
+
+// stateColors colors states as the scheduler charts do.
+func (l *Lanes) stateColors() colorer {
+	return colorer{
+		color: func(name string) color.Color { return stateColor(l.Colors, name) },
+		order: func(names []string) []string { return stateOrder(l.Colors, names) },
+	}
+}
+
+// drawStates fills a lane's bar with its tasks' states: exact spans where
+// the Go runtime recorded them, shares of each sampling interval where the
+// OS was sampled.
+func (l *Lanes) drawStates(c draw.Canvas, tasks []demos.Task, res time.Duration, x func(time.Duration) vg.Length, y0, y1 vg.Length) {
+	var exact, sampled []demos.Task
+	for _, t := range tasks {
+		switch {
+		case len(t.Goroutines) > 0:
+			exact = append(exact, stateTask(t))
+		case len(t.Threads) > 0:
+			sampled = append(sampled, t)
+		}
+	}
+	col := l.stateColors()
+	l.drawSpans(c, layoutLane(exact, res).spans, col, x, y0, y1)
+	l.drawSpans(c, sampledSpans(sampled, res), col, x, y0, y1)
+}
+
+// drawSpans fills spans between y0 and y1, merged ones as stacks.
+func (l *Lanes) drawSpans(c draw.Canvas, spans []span, col colorer, x func(time.Duration) vg.Length, y0, y1 vg.Length) {
+	for _, s := range spans {
+		if s.Mix == nil {
+			fillRect(c, col.color(s.Phase), x(s.Start), x(s.End), y0, y1)
+			continue
+		}
+		// Overlap the next stretch by half a pixel: abutting
+		// anti-aliased edges would leave light seams.
+		fillMix(c, col, s, x(s.Start), x(s.End)+onePixel/2, y0, y1)
+	}
+}
+
+// fittingHeader is the first of Header and its shorter forms that is no
+// wider than room, or the shortest.
+func (l *Lanes) fittingHeader(sty text.Style, room vg.Length) string {
+	h := l.Header
+	for _, short := range l.headerShort {
+		if sty.Width(h) <= room {
+			break
+		}
+		h = short
+	}
+	return h
+}
+
+// fillMix draws a merged span as a stack of its names, bottom up in legend
 // order, each as tall as its share.
-func (l *Lanes) fillMix(c draw.Canvas, s span, x0, x1, y0, y1 vg.Length) {
+func fillMix(c draw.Canvas, col colorer, s span, x0, x1, y0, y1 vg.Length) {
 	names := make([]string, len(s.Mix))
 	eighths := make(map[string]int, len(s.Mix))
 	for i, sh := range s.Mix {
@@ -245,9 +332,9 @@ func (l *Lanes) fillMix(c draw.Canvas, s span, x0, x1, y0, y1 vg.Length) {
 	}
 	unit := (y1 - y0) / mixLevels
 	y := y0
-	for _, ph := range l.Colors.Order(names) {
+	for _, ph := range col.order(names) {
 		h := unit * vg.Length(eighths[normalize(ph)])
-		fillRect(c, l.Colors.Color(ph), x0, x1, y, y+h)
+		fillRect(c, col.color(ph), x0, x1, y, y+h)
 		y += h
 	}
 }

@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"github.com/conclab/conclab/demos"
 	"image/color"
 	"strings"
 	"time"
@@ -71,9 +72,22 @@ func addLegend(leg *plot.Legend, pal *Palette, lanes []*Lanes) {
 			}
 		}
 	}
+	states := stateNames(pal, lanes)
+	for _, st := range states {
+		leg.Add(timelineStateLabel(st), Swatch{Fill: stateColor(pal, st)})
+	}
 	showGaps := unphasedVisible(lanes)
 	for _, ph := range pal.Order(phases) {
 		if ph == Unphased && !showGaps {
+			continue
+		}
+		if len(states) > 0 {
+			// Phases are the band above the bars, in tints.
+			label := "phase: " + legendLabel(ph)
+			if ph == Unphased {
+				label = "no phase reported"
+			}
+			leg.Add(label, Swatch{Fill: tint(pal.Color(ph))})
 			continue
 		}
 		leg.Add(legendLabel(ph), Swatch{Fill: pal.Color(ph)})
@@ -84,6 +98,23 @@ func addLegend(leg *plot.Legend, pal *Palette, lanes []*Lanes) {
 	if len(seenMark) > 0 {
 		leg.Add(marksLabel(markNames), markThumb{})
 	}
+}
+
+// timelineStateLabel is how a timeline's legend names a state: as the
+// scheduler charts do, but in words that fit goroutines and OS threads
+// alike.
+func timelineStateLabel(st string) string {
+	switch demos.State(st) {
+	case demos.StateRunning:
+		return "running (on a CPU)"
+	case demos.StateRunnable:
+		return "runnable (waiting to run)"
+	case demos.StateBlocked:
+		return "blocked (sleep, I/O, lock)"
+	case Unphased:
+		return "state unknown"
+	}
+	return stateLabel(st)
 }
 
 // marksLabel names the marks in the legend when there are few kinds.

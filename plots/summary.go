@@ -24,17 +24,13 @@ func recordingName(rec *demos.Recording, fallback string) string {
 	return fallback
 }
 
-// headline is the one-line verdict on a run: wall time, speedup and, when
-// the CPU time was recorded, utilization.
+// headline is the one-line verdict on a run, the same figures its text
+// summary starts with (demos.Figures.Headline).
 func headline(rec *demos.Recording) string {
 	if rec == nil {
 		return "no recording"
 	}
-	parts := []string{"wall " + formatDuration(rec.Wall), "speedup " + formatTimes(rec.Speedup())}
-	if u := rec.Utilization(); rec.CPU > 0 && u > 0 {
-		parts = append(parts, "utilization "+formatPercent(u))
-	}
-	return strings.Join(parts, " · ")
+	return rec.Figures().Headline()
 }
 
 // countLine says how many lanes and tasks, and how many failed.
@@ -62,25 +58,13 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// describeRecording is the text summary of one recording drawn as l.
+// describeRecording is the text summary of one recording drawn as l: the
+// recording's figures as demos prints them, then what the chart shows.
 func describeRecording(rec *demos.Recording, l *Lanes) []string {
 	if rec == nil {
 		return []string{"no recording"}
 	}
-	busy := rec.Busy()
-	lines := []string{
-		fmt.Sprintf("wall %s, busy %s, speedup %s (busy/wall: tasks running at once on average)",
-			formatDuration(rec.Wall), formatDuration(busy), formatTimes(rec.Speedup())),
-	}
-	if u := rec.Utilization(); rec.CPU > 0 && u > 0 && rec.Wall > 0 {
-		// Which cores count as available is the recording's call
-		// (GOMAXPROCS in process, NumCPU for child processes), so the
-		// cores busy are given as a number rather than a fraction of them.
-		lines = append(lines, fmt.Sprintf("utilization %s (CPU %s: %s cores busy on average)",
-			formatPercent(u), formatDuration(rec.CPU), formatSig(float64(rec.CPU)/float64(rec.Wall), 3)))
-	} else {
-		lines = append(lines, "utilization unknown (no CPU time recorded)")
-	}
+	lines := rec.Figures().Lines()
 	var env []string
 	if rec.GOMAXPROCS > 0 {
 		env = append(env, fmt.Sprintf("GOMAXPROCS=%d", rec.GOMAXPROCS))
@@ -94,7 +78,7 @@ func describeRecording(rec *demos.Recording, l *Lanes) []string {
 	if len(env) > 0 {
 		lines = append(lines, strings.Join(env, ", "))
 	}
-	lines = append(lines, countLine(rec, len(l.names)))
+	lines = append(lines, countLine(rec, len(l.names)), stateLine(rec))
 	for _, t := range rec.Tasks {
 		if t.Err != "" {
 			lines = append(lines, fmt.Sprintf("first failure: task %d on %s: %s", t.ID, t.Lane, t.Err))
@@ -104,8 +88,10 @@ func describeRecording(rec *demos.Recording, l *Lanes) []string {
 	if ph := phaseLine(rec, l.Colors); ph != "" {
 		lines = append(lines, ph)
 	}
-	if ln := laneLine(rec, l); ln != "" {
-		lines = append(lines, ln)
+	if !l.states {
+		if ln := laneLine(rec, l); ln != "" {
+			lines = append(lines, ln)
+		}
 	}
 	for _, n := range rec.Notes {
 		lines = append(lines, "note: "+n)

@@ -25,11 +25,15 @@ const (
 )
 
 // Timeline draws rec with one lane per worker (first lane on top) and a bar
-// per task, colored by phase, with marks as black ticks and failed tasks
-// framed in dark red. The title gives the run's wall time, speedup and
-// utilization; the legend names the phases. Tasks and phases narrower than
-// one pixel are merged on their lane into bars colored by their most common
-// phase, and the summary (String) says how many were.
+// per task. Where the recording holds the tasks' states, the bar shows what
+// the scheduler did (running, runnable, blocked by reason) and a thin band
+// above it the phases the work reported; otherwise the bar shows the
+// phases. Marks are black ticks, failed tasks are framed in dark red. A
+// process whose work spread over several threads gets a row per thread.
+// The title gives the run's figures (demos.Figures.Headline), the legend
+// names the states and phases. Stretches narrower than one pixel are
+// merged on their lane into stacks of their shares, and the summary
+// (String) says how many were.
 func Timeline(rec *demos.Recording) *Chart {
 	l := NewLanes(rec)
 	title := recordingName(rec, "timeline")
@@ -56,6 +60,10 @@ func Compare(recs ...*demos.Recording) *Chart {
 		name := recordingName(rec, fmt.Sprintf("run %d", i+1))
 		names = append(names, name)
 		l.Header = name + ": " + headline(rec)
+		if rec != nil {
+			f := rec.Figures()
+			l.headerShort = []string{name + ": " + f.ShortHeadline(), name + ": wall " + demos.FormatDuration(rec.Wall)}
+		}
 		lanes = append(lanes, l)
 	}
 	// On charts with many lanes, a lane is shorter than the header text:
@@ -88,35 +96,26 @@ func Compare(recs ...*demos.Recording) *Chart {
 			sum = append(sum, "    "+line)
 		}
 	}
-	if cmp := compareWalls(recs, names); cmp != "" {
+	if cmp := compareWalls(recs); cmp != "" {
 		sum = append(sum, cmp)
 	}
 	c.summary = strings.Join(sum, "\n")
 	return c
 }
 
-// compareWalls says how each run's wall time relates to the first's.
-func compareWalls(recs []*demos.Recording, names []string) string {
+// compareWalls compares each run's wall time with the first's: the
+// speedup against that baseline (demos.Compare).
+func compareWalls(recs []*demos.Recording) string {
 	if len(recs) < 2 || recs[0] == nil || recs[0].Wall <= 0 {
 		return ""
 	}
-	base := recs[0].Wall
 	var parts []string
-	for i, rec := range recs[1:] {
-		if rec == nil || rec.Wall <= 0 {
-			continue
+	for _, rec := range recs[1:] {
+		if rec != nil && rec.Wall > 0 {
+			parts = append(parts, demos.Compare(recs[0], rec).String())
 		}
-		r := float64(base) / float64(rec.Wall)
-		verdict := formatTimes(r) + " as fast"
-		if r < 1 {
-			verdict = formatTimes(1/r) + " as slow"
-		}
-		parts = append(parts, fmt.Sprintf("%s is %s (%s)", names[i+1], verdict, formatDuration(rec.Wall)))
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("against %s (%s): %s", names[0], formatDuration(base), strings.Join(parts, "; "))
+	return strings.Join(parts, "\n")
 }
 
 // timelineChart builds the plot shared by Timeline and Compare: lanes on a

@@ -3,6 +3,7 @@ package workload_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/conclab/conclab/demos"
@@ -50,6 +51,23 @@ func ExampleSpin() {
 	})
 	fmt.Println(len(rec.Tasks), rec.Tasks[0].Duration() >= 5*time.Millisecond)
 	// Output: 2 true
+}
+
+func ExampleWorkFor() {
+	// The same amount of work in each goroutine: with GOMAXPROCS=1 the two
+	// take turns on one core, and each spends part of its time waiting for
+	// it, which Spin, stopping at a deadline, would hide.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	rec := demos.Goroutines(2, func(t *demos.T) {
+		t.Phase("cpu")
+		workload.WorkFor(20 * time.Millisecond)
+	})
+	for _, l := range rec.Figures().Lanes {
+		fmt.Println(l.Lane, "waited for the core:", l.Time.Runnable() > 0)
+	}
+	// Output:
+	// g0 waited for the core: true
+	// g1 waited for the core: true
 }
 
 func ExampleServer() {

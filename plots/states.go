@@ -1,0 +1,226 @@
+package plots
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/conclab/conclab/demos"
+)
+
+// A timeline of a recording with states draws each lane twice over: the
+// bar is filled with what the scheduler did (running, runnable, blocked by
+// reason), in the colors the scheduler charts use, and a thin band above
+// it shows the phases the work reported about itself, in lighter tints.
+// So a reader sees "holding the lock, but runnable, not running".
+
+// threadShare is the least part of a process's running time one of its
+// threads must have had to get a row of its own; the threads below it are
+// counted in the figures but not drawn.
+const threadShare = 0.05
+
+// hasStates reports whether any task of rec has recorded states.
+func hasStates(rec *demos.Recording) bool {
+	if rec == nil {
+		return false
+	}
+	for _, t := range rec.Tasks {
+		if t.HasStates() {
+			return true
+		}
+	}
+	return false
+}
+
+// threadRows splits a task run as a process whose work spread over several
+// threads into one task per such thread, each on a row of its own named
+// after the process and the thread ("pid 41 · tid 43 python3"); a task
+// that ran on one thread, or none, stays as it is.
+func threadRows(t demos.Task) []demos.Task {
+	if len(t.Threads) < 2 {
+		return []demos.Task{t}
+	}
+	var total time.Duration
+	running := make([]time.Duration, len(t.Threads))
+	for i, th := range t.Threads {
+		for _, s := range th.Samples {
+			running[i] += s.Running
+		}
+		total += running[i]
+	}
+	var rows []demos.Task
+	for i, th := range t.Threads {
+		if total > 0 && float64(running[i]) >= threadShare*float64(total) {
+			row := t
+			row.Threads = []demos.Thread{th}
+			row.Lane = t.Lane + " · tid " + strconv.Itoa(th.TID)
+			if th.Name != "" {
+				row.Lane += " " + th.Name
+			}
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) < 2 {
+		return []demos.Task{t}
+	}
+	return rows
+}
+
+// stateTask is a task whose phases are its goroutines' states, for the
+// layout that draws phases: time with no known state is Unphased.
+func stateTask(t demos.Task) demos.Task {
+	st := t.States()
+	out := demos.Task{ID: t.ID, Lane: t.Lane, Start: t.Start, End: t.End, Phases: make([]demos.Phase, len(st))}
+	for i, s := range st {
+		out.Phases[i] = demos.Phase{Name: string(s.State), Start: s.Start, End: s.End}
+	}
+	return out
+}
+
+// samplePeriod is the typical length of the tasks' samples: the median.
+func samplePeriod(tasks []demos.Task) time.Duration {
+	var ds []time.Duration
+	for _, t := range tasks {
+		for _, th := range t.Threads {
+			for _, s := range th.Samples {
+				ds = append(ds, s.End-s.Start)
+			}
+		}
+	}
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+// sampledSpans lays out sampled states: the counters say how much of each
+// interval a thread spent running, waiting and blocked, not in which
+// order, so every stretch, however wide, is drawn as a stack of those
+// shares. Bins are at least one sample period wide, so that no order
+// inside an interval is ever made up.
+func sampledSpans(tasks []demos.Task, res time.Duration) []span {
+	width := max(res, samplePeriod(tasks))
+	if width <= 0 {
+		return nil
+	}
+	bins := newBinner(width)
+	for _, t := range tasks {
+		for _, s := range processSamples(t) {
+			// Spread each amount over its interval evenly: what the
+			// counters allow, and no more.
+			bins.addSpread(s.Start, s.End, string(demos.StateRunning), s.Running)
+			bins.addSpread(s.Start, s.End, string(demos.StateRunnable), s.Runnable)
+			bins.addSpread(s.Start, s.End, string(demos.StateBlocked), s.Blocked())
+		}
+	}
+	return bins.spans()
+}
+
+// processSamples adds up a task's threads' samples interval by interval, as
+// one thread of execution would show them: running and waiting summed (at
+// most the interval), blocked the rest. The threads of one process are
+// read at the same moments, so their intervals match; idle threads (a Go
+// program's runtime threads) add nothing, instead of drowning the lane in
+// their blocked time.
+func processSamples(t demos.Task) []demos.Sample {
+	if len(t.Threads) == 1 {
+		return t.Threads[0].Samples
+	}
+	type key struct{ start, end time.Duration }
+	sum := map[key]*demos.Sample{}
+	var order []key
+	for _, th := range t.Threads {
+		for _, s := range th.Samples {
+			k := key{s.Start, s.End}
+			if sum[k] == nil {
+				sum[k] = &demos.Sample{Start: s.Start, End: s.End}
+				order = append(order, k)
+			}
+			sum[k].Running += s.Running
+			sum[k].Runnable += s.Runnable
+		}
+	}
+	slices.SortFunc(order, func(a, b key) int { return cmp.Compare(a.start, b.start) })
+	out := make([]demos.Sample, 0, len(order))
+	for _, k := range order {
+		s := *sum[k]
+		d := s.End - s.Start
+		s.Running = min(s.Running, d)
+		s.Runnable = min(s.Runnable, d-s.Running)
+		out = append(out, s)
+	}
+	return out
+}
+
+// addSpread adds weight w of name, spread evenly over from..to, to the bins
+// that interval touches.
+func (b *binner) addSpread(from, to time.Duration, name string, w time.Duration) {
+	if w <= 0 || to <= from {
+		return
+	}
+	for k := floorDiv(from, b.res); time.Duration(k)*b.res < to; k++ {
+		lo, hi := max(from, time.Duration(k)*b.res), min(to, time.Duration(k+1)*b.res)
+		if hi <= lo {
+			continue
+		}
+		bn := b.bins[k]
+		if bn == nil {
+			bn = &bin{weight: map[string]time.Duration{}}
+			b.bins[k] = bn
+		}
+		bn.weight[name] += time.Duration(float64(w) * float64(hi-lo) / float64(to-from))
+	}
+}
+
+// tint is c mixed with white: phases in the band above a state bar are
+// drawn in tints, so that they are not taken for states.
+func tint(c color.Color) color.Color {
+	r, g, b, _ := c.RGBA()
+	mix := func(v uint32) uint8 { return uint8((float64(v>>8)*0.45 + 255*0.55)) }
+	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 0xff}
+}
+
+// stateNames lists the states the lanes draw, in legend order.
+func stateNames(pal *Palette, lanes []*Lanes) []string {
+	seen := map[string]bool{}
+	var names []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	for _, l := range lanes {
+		if !l.states {
+			continue
+		}
+		for _, tasks := range l.byLane {
+			for _, t := range tasks {
+				for _, s := range t.States() {
+					add(string(s.State))
+				}
+				if len(t.Threads) > 0 {
+					add(string(demos.StateRunning))
+					add(string(demos.StateRunnable))
+					add(string(demos.StateBlocked))
+				}
+			}
+		}
+	}
+	return stateOrder(pal, names)
+}
+
+// stateLine says where a recording's states come from, for the summary.
+func stateLine(rec *demos.Recording) string {
+	switch {
+	case !hasStates(rec):
+		return "bars: the phases the tasks reported (no states recorded)"
+	case rec.StateSource != "":
+		return fmt.Sprintf("bars: what the scheduler did (from the %s); band above: the phases the tasks reported", rec.StateSource)
+	}
+	return "bars: what the scheduler did; band above: the phases the tasks reported"
+}

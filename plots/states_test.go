@@ -1,0 +1,132 @@
+package plots
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/conclab/conclab/demos"
+)
+
+// widthOf sums the widths of fills, legend swatches (the narrowest) left out.
+func widthOf(fills []svgPath, swatch float64) float64 {
+	w := 0.0
+	for _, f := range fills {
+		if d := f.maxX - f.minX; math.Abs(d-swatch) > 0.01 {
+			w += d
+		}
+	}
+	return w
+}
+
+// TestTimelineFillFollowsStates draws one goroutine that runs 4 ms, waits
+// 2 ms for a core and blocks 4 ms on a lock, all inside one "cpu"
+// phase: the bar's colors must take the states' widths, and the phase must
+// be a tinted band, not a bar color.
+func TestTimelineFillFollowsStates(t *testing.T) {
+	rec := &demos.Recording{Title: "states", Kind: demos.KindGoroutines, Wall: 10 * ms, GOMAXPROCS: 2, NumCPU: 2,
+		StateSource: "Go execution trace",
+		Tasks: []demos.Task{{ID: 0, Lane: "g0", Start: 0, End: 10 * ms,
+			Phases: []demos.Phase{{Name: "cpu", Start: 0, End: 10 * ms}},
+			Goroutines: []demos.Goroutine{{ID: 9, States: []demos.Span{
+				{Start: 0, End: 4 * ms, State: demos.StateRunning},
+				{Start: 4 * ms, End: 6 * ms, State: demos.StateRunnable},
+				{Start: 6 * ms, End: 10 * ms, State: demos.StateSync},
+			}}}}}}
+	pic := svgOf(t, Timeline(rec))
+	swatch := 0.0
+	for _, f := range pic.fillsOf(stateHex(string(demos.StateRunning))) {
+		if d := f.maxX - f.minX; swatch == 0 || d < swatch {
+			swatch = d
+		}
+	}
+	run := widthOf(pic.fillsOf(stateHex(string(demos.StateRunning))), swatch)
+	wait := widthOf(pic.fillsOf(stateHex(string(demos.StateRunnable))), swatch)
+	sync := widthOf(pic.fillsOf(stateHex(string(demos.StateSync))), swatch)
+	if run <= 0 || wait <= 0 || sync <= 0 {
+		t.Fatalf("state fills: running %.1f, runnable %.1f, sync %.1f wide; want all three", run, wait, sync)
+	}
+	if r := run / wait; math.Abs(r-2) > 0.05 {
+		t.Errorf("running is %.2f times as wide as runnable, want 2 (4 ms against 2 ms)", r)
+	}
+	if r := sync / run; math.Abs(r-1) > 0.05 {
+		t.Errorf("sync is %.2f times as wide as running, want 1", r)
+	}
+	if n := len(pic.fillsOf(hexOf("cpu"))); n != 0 {
+		t.Errorf("the phase is drawn in its full color %d times: with states it belongs in the tinted band", n)
+	}
+	band := pic.fillsOf(hexOfColor(tint(NewPalette().Color("cpu"))))
+	if len(band) < 2 { // the band and its legend swatch
+		t.Fatalf("%d tinted fills of the phase, want the band and a swatch", len(band))
+	}
+	for _, f := range band {
+		if f.maxY-f.minY >= pic.fillsOf(stateHex(string(demos.StateRunning)))[0].maxY-pic.fillsOf(stateHex(string(demos.StateRunning)))[0].minY &&
+			f.maxX-f.minX > swatch+0.01 {
+			t.Errorf("the phase band (%.1f tall) is not thinner than the state bar", f.maxY-f.minY)
+		}
+	}
+	for _, label := range []string{"running (on a CPU)", "runnable (waiting to run)", "phase: cpu"} {
+		if !pic.hasTextContaining(label) {
+			t.Errorf("legend lacks %q", label)
+		}
+	}
+}
+
+// TestTimelineSampledStatesAreStacks draws a process thread sampled over
+// two 10 ms intervals, running half of each: each interval's bar must be a
+// stack half filled with running, never a made-up order side by side.
+func TestTimelineSampledStatesAreStacks(t *testing.T) {
+	rec := &demos.Recording{Title: "sampled", Kind: demos.KindCommands, Wall: 20 * ms, NumCPU: 2, StateSource: "/proc every 2ms",
+		Tasks: []demos.Task{{ID: 0, Lane: "pid 7", Start: 0, End: 20 * ms, PID: 7,
+			Threads: []demos.Thread{{TID: 7, Name: "python3", Samples: []demos.Sample{
+				{Start: 0, End: 10 * ms, Running: 5 * ms, Runnable: 2 * ms},
+				{Start: 10 * ms, End: 20 * ms, Running: 5 * ms},
+			}}}}}}
+	pic := svgOf(t, Timeline(rec))
+	running := pic.fillsOf(stateHex(string(demos.StateRunning)))
+	blocked := pic.fillsOf(stateHex(string(demos.StateBlocked)))
+	if len(running) < 2 || len(blocked) < 2 {
+		t.Fatalf("%d running and %d blocked fills, want stacks of both", len(running), len(blocked))
+	}
+	// The widest running fill spans whole intervals, and shares its width
+	// with a blocked fill above or below it.
+	widest := running[0]
+	for _, f := range running {
+		if f.maxX-f.minX > widest.maxX-widest.minX {
+			widest = f
+		}
+	}
+	stacked := false
+	for _, b := range blocked {
+		if math.Abs(b.minX-widest.minX) < 1 && (b.minY >= widest.maxY-0.5 || b.maxY <= widest.minY+0.5) {
+			stacked = true
+		}
+	}
+	if !stacked {
+		t.Errorf("running (%.1f–%.1f) has no blocked share stacked on it", widest.minX, widest.maxX)
+	}
+	if s := Timeline(rec).String(); !strings.Contains(s, "from the /proc every 2ms") && !strings.Contains(s, "/proc every 2ms") {
+		t.Errorf("summary does not say where the states come from:\n%s", s)
+	}
+}
+
+// TestThreadRows gives each thread that did a share of a process's work a
+// row of its own, so that threads taking turns show as turns.
+func TestThreadRows(t *testing.T) {
+	sample := func(run time.Duration) []demos.Sample { return []demos.Sample{{Start: 0, End: 10 * ms, Running: run}} }
+	task := demos.Task{Lane: "pid 7", End: 10 * ms, Threads: []demos.Thread{
+		{TID: 7, Name: "python3", Samples: sample(ms / 10)},
+		{TID: 8, Name: "python3", Samples: sample(4 * ms)},
+		{TID: 9, Name: "python3", Samples: sample(5 * ms)},
+	}}
+	rows := threadRows(task)
+	if len(rows) != 2 || rows[0].Lane != "pid 7 · tid 8 python3" || rows[1].Lane != "pid 7 · tid 9 python3" {
+		t.Fatalf("rows %v, want the two busy threads", rows)
+	}
+	one := task
+	one.Threads = task.Threads[1:2]
+	if rows := threadRows(one); len(rows) != 1 || rows[0].Lane != "pid 7" {
+		t.Errorf("a single thread got rows %v", rows)
+	}
+}
