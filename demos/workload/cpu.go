@@ -41,7 +41,11 @@ func Spin(d time.Duration) uint64 {
 
 // Work does a fixed amount of CPU work, rounds steps of an integer hash,
 // and returns the result. The amount does not depend on the machine, so
-// Work shows how long a given job takes, where Spin fixes the time.
+// Work shows how long a given job takes, where Spin fixes the time. It is
+// never inlined: inlined into a caller that drops the result, the
+// compiler would leave out most of the work.
+//
+//go:noinline
 func Work(rounds int) uint64 {
 	x := uint64(0x9E3779B97F4A7C15)
 	for range rounds {
@@ -182,6 +186,9 @@ func mix(x uint64) uint64 {
 
 // Countdown counts n down to zero one step at a time, the classic loop for
 // comparing one worker with two, and returns the number of steps taken.
+// Like Work, it is never inlined, so that every step is taken.
+//
+//go:noinline
 func Countdown(n int) int {
 	steps := 0
 	for n > 0 {

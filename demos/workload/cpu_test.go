@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -133,5 +134,20 @@ func TestSpeedFile(t *testing.T) {
 	}
 	if !strings.HasSuffix(filepath.Dir(speedFile()), "conclab") && speedFile() != "" {
 		t.Errorf("speed file %q outside the conclab cache", speedFile())
+	}
+}
+
+// TestWorkIsNotInlined guards the directive that keeps Work's rounds: a
+// caller that drops the result must still pay for all of them. The
+// compiler's report of what it inlines is the check.
+func TestWorkIsNotInlined(t *testing.T) {
+	out, err := exec.Command("go", "build", "-gcflags=-m", ".").CombinedOutput()
+	if err != nil {
+		t.Skipf("cannot ask the compiler: %v\n%s", err, out)
+	}
+	for _, fn := range []string{"Work", "Countdown"} {
+		if strings.Contains(string(out), "can inline "+fn+"\n") {
+			t.Errorf("%s can be inlined: a caller that drops its result would do less work", fn)
+		}
 	}
 }
