@@ -79,7 +79,9 @@ func programFrame(frames []Frame) Frame {
 // Label names the goroutine for a picture: "g1 main"; "g7 worker" for a
 // named function outside the standard library; "g9 line 12" for a function
 // literal, or a goroutine the standard library started for the program
-// (wg.Go), by the place that started it, which pos names.
+// (wg.Go), by the place in package main that started it, which pos names;
+// "g24 demos.concurrent" for one a library started, by the function that
+// started it.
 func (g *Goroutine) Label(pos func(file string, line int) string) string {
 	id := "g" + strconv.FormatInt(g.ID, 10)
 	fn := g.Start.Func
@@ -88,6 +90,8 @@ func (g *Goroutine) Label(pos func(file string, line int) string) string {
 		return id + " main"
 	case fn != "" && !isStd(fn) && !isClosure(fn):
 		return id + " " + shortFunc(fn)
+	case !g.Creator.IsZero() && pkgPath(g.Creator.Func) != "main":
+		return id + " " + shortFunc(g.Creator.Func)
 	case !g.Creator.IsZero() && g.Creator.File != "":
 		return id + " " + pos(g.Creator.File, g.Creator.Line)
 	case fn != "":

@@ -332,6 +332,8 @@ func TestLaneName(t *testing.T) {
 		{Goroutine{ID: 10, Start: Frame{Func: "sync.(*WaitGroup).Go.func1"}}, "g10 sync.(*WaitGroup).Go.func1"},
 		{Goroutine{ID: 11, Start: Frame{Func: "github.com/conclab/conclab/demos.(*Pool).worker"}}, "g11 demos.(*Pool).worker"},
 		{Goroutine{ID: 12}, "g12"},
+		{Goroutine{ID: 13, Start: Frame{Func: "github.com/conclab/conclab/demos.concurrent.func1"},
+			Creator: Frame{Func: "github.com/conclab/conclab/demos.concurrent", File: "goroutines.go", Line: 40}}, "g13 demos.concurrent"},
 	}
 	for _, tt := range tests {
 		if got := tt.g.Label(pos); got != tt.want {
