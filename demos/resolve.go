@@ -91,6 +91,7 @@ func resolveStates(rec *Recording, s *traceSession, data []byte, bind binder) {
 	at := anchor.At // the run's clock starts here on the trace's clock
 	fam := newFamily(tr, anchor.G, at)
 	var ran time.Duration
+	var slab []Goroutine // most tasks run on one goroutine: their records share allocations
 	for i := range rec.Tasks {
 		t := &rec.Tasks[i]
 		g := bind(t, anchor.G, fam.created, logged)
@@ -100,6 +101,12 @@ func resolveStates(rec *Recording, s *traceSession, data []byte, bind binder) {
 		from, to := t.Start+at, t.End+at
 		for _, id := range fam.tree(g, from, to) {
 			if spans := fam.spans(id, from, to, at); len(spans) > 0 {
+				if t.Goroutines == nil {
+					if len(slab) == 0 {
+						slab = make([]Goroutine, 256)
+					}
+					t.Goroutines, slab = slab[:0:1], slab[1:]
+				}
 				t.Goroutines = append(t.Goroutines, Goroutine{ID: id, States: spans})
 				for _, s := range spans {
 					if s.State == StateRunning {
@@ -125,6 +132,7 @@ func resolveStates(rec *Recording, s *traceSession, data []byte, bind binder) {
 
 // A family indexes a trace's goroutines by parent.
 type family struct {
+	spanSlab []Span // the spans of all tasks are cut from it
 	tr       *schedtrace.Trace
 	children map[int64][]*schedtrace.Goroutine // in creation order
 	created  []int64                           // the runner's children since the anchor, in creation order
@@ -191,7 +199,10 @@ func (f *family) spans(id int64, from, to, anchor time.Duration) []Span {
 	}
 	ivs := g.Intervals
 	i, _ := slices.BinarySearchFunc(ivs, from, func(iv schedtrace.Interval, t time.Duration) int { return cmp.Compare(iv.End, t+1) })
-	var out []Span
+	if len(f.spanSlab) < 8 {
+		f.spanSlab = make([]Span, 2048)
+	}
+	out := f.spanSlab[:0:8] // appending past the room copies, never overwrites a neighbor
 	for ; i < len(ivs) && ivs[i].Start < to; i++ {
 		start, end := max(ivs[i].Start, from), min(ivs[i].End, to)
 		if end <= start {
@@ -203,6 +214,13 @@ func (f *family) spans(id int64, from, to, anchor time.Duration) []Span {
 			continue
 		}
 		out = append(out, Span{Start: start - anchor, End: end - anchor, State: st})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if cap(out) == 8 && &out[0] == &f.spanSlab[0] {
+		f.spanSlab = f.spanSlab[len(out):] // the spans stayed in the slab: take what they use
+		return out[:len(out):len(out)]
 	}
 	return out
 }

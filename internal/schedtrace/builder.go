@@ -60,6 +60,45 @@ type builder struct {
 	unknown map[int64]*gState
 	dropped map[int64]bool // recorded as the program's, then found to be the runtime's
 	seq     int            // the next Goroutine.Seq
+
+	// Slabs the per-goroutine records are cut from: a trace of 100,000
+	// goroutines would otherwise cost as many allocations of each.
+	gSlab   []gState
+	recSlab []Goroutine
+	ivSlab  []Interval
+}
+
+// slabSize is how many records one slab allocation holds.
+const slabSize = 512
+
+// firstIntervals is how many intervals a goroutine's record has room for
+// before it grows on its own.
+const firstIntervals = 4
+
+// newGState returns a zeroed gState from the slab.
+func (b *builder) newGState() *gState {
+	if len(b.gSlab) == 0 {
+		b.gSlab = make([]gState, slabSize)
+	}
+	g := &b.gSlab[0]
+	b.gSlab = b.gSlab[1:]
+	return g
+}
+
+// newRecord returns a Goroutine record from the slab, with room for its
+// first intervals.
+func (b *builder) newRecord() *Goroutine {
+	if len(b.recSlab) == 0 {
+		b.recSlab = make([]Goroutine, slabSize)
+	}
+	if len(b.ivSlab) < firstIntervals {
+		b.ivSlab = make([]Interval, slabSize*firstIntervals)
+	}
+	r := &b.recSlab[0]
+	b.recSlab = b.recSlab[1:]
+	r.Intervals = b.ivSlab[:0:firstIntervals] // appending past the room copies, never overwrites a neighbor
+	b.ivSlab = b.ivSlab[firstIntervals:]
+	return r
 }
 
 func newBuilder(opt Options) *builder {
@@ -178,13 +217,15 @@ func (g *gState) sliceState() State {
 // newG records a goroutine seen for the first time: created now, or already
 // there when the trace began.
 func (b *builder) newG(id int64, ev trace.Event, st trace.StateTransition, from trace.GoState) *gState {
-	g := &gState{id: id, onP: -1, since: b.now, goState: from}
+	g := b.newGState()
+	*g = gState{id: id, onP: -1, since: b.now, goState: from}
 	b.gs[id] = g
 	created := from == trace.GoNotExist
 	if b.opt.NoStacks {
 		if !b.seenG[id] {
 			b.seenG[id] = true
-			g.rec = &Goroutine{ID: id, Created: created, Seq: b.seq}
+			g.rec = b.newRecord()
+			g.rec.ID, g.rec.Created, g.rec.Seq = id, created, b.seq
 			b.seq++
 			if p := ev.Goroutine(); created && p != trace.NoGoroutine {
 				g.rec.Parent = int64(p)
@@ -224,7 +265,8 @@ func (b *builder) newG(id int64, ev trace.Event, st trace.StateTransition, from 
 	case runtimeG:
 		b.t.RuntimeGoroutines++
 	default:
-		g.rec = &Goroutine{ID: id, Start: start, Created: created, Seq: b.seq}
+		g.rec = b.newRecord()
+		g.rec.ID, g.rec.Start, g.rec.Created, g.rec.Seq = id, start, created, b.seq
 		b.seq++
 		if created {
 			g.rec.Creator = programFrame(framesOf(ev.Stack()))
