@@ -45,7 +45,7 @@ type Figures struct {
 	// spent in each state.
 	Time StateTimes
 	// Lanes are the same figures per lane, in the order lanes first
-	// appear.
+	// appear, with a lane per busy thread of a process as in Rows.
 	Lanes []LaneFigures
 }
 
@@ -65,7 +65,7 @@ func (r *Recording) Figures() Figures {
 		Source: r.StateSource, Time: StateTimes{},
 	}
 	index := map[string]int{}
-	for _, t := range r.Tasks {
+	for _, t := range r.Rows() {
 		i, ok := index[t.Lane]
 		if !ok {
 			i = len(f.Lanes)
@@ -235,6 +235,16 @@ func (f Figures) ShortHeadline() string {
 		parts = append(parts, "peak running "+f.peakText()+f.ofCores())
 	}
 	return strings.Join(parts, " · ")
+}
+
+// Brief is the shortest form of Headline: "wall 93 ms · peak running 2 of
+// 2 cores" (the wall time alone when no states were recorded).
+func (f Figures) Brief() string {
+	s := "wall " + FormatDuration(f.Wall)
+	if f.States {
+		s += " · peak running " + f.peakText() + f.ofCores()
+	}
+	return s
 }
 
 // peakText prints the peak: a whole number for exact states, one decimal

@@ -315,3 +315,20 @@ func TestTruthOverlappingRuns(t *testing.T) {
 		t.Errorf("a run after the others ended has no states: %v", after.Notes)
 	}
 }
+
+// Goroutines that only allocate wait for the garbage collector now and
+// then (a collection another goroutine started); the runtime waits on a
+// semaphore the trace calls "sync", but no lock of the program is
+// involved, and the recording must not say so.
+func TestTruthWaitingForTheGCIsNotALock(t *testing.T) {
+	var sink [4][][]byte
+	rec := demos.Goroutines(4, func(t *demos.T) {
+		for i := range 20_000 {
+			sink[t.ID()] = append(sink[t.ID()][:i%64], make([]byte, 4096))
+		}
+	})
+	f := rec.Figures()
+	if d := f.Time[demos.StateSync]; d > 0 {
+		t.Errorf("goroutines without locks blocked %v on sync; GC %v", d, f.Time[demos.StateGC])
+	}
+}

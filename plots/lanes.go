@@ -92,17 +92,15 @@ func NewLanes(rec *demos.Recording) *Lanes {
 	}
 	l.states = hasStates(rec)
 	index := map[string]int{}
-	for _, task := range rec.Tasks {
-		for _, t := range threadRows(task) {
-			i, ok := index[t.Lane]
-			if !ok {
-				i = len(l.names)
-				index[t.Lane] = i
-				l.names = append(l.names, t.Lane)
-				l.byLane = append(l.byLane, nil)
-			}
-			l.byLane[i] = append(l.byLane[i], t)
+	for _, t := range rec.Rows() {
+		i, ok := index[t.Lane]
+		if !ok {
+			i = len(l.names)
+			index[t.Lane] = i
+			l.names = append(l.names, t.Lane)
+			l.byLane = append(l.byLane, nil)
 		}
+		l.byLane[i] = append(l.byLane[i], t)
 	}
 	order := make([]int, len(l.names))
 	for i := range order {

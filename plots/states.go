@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/conclab/conclab/demos"
@@ -16,11 +15,6 @@ import (
 // reason), in the colors the scheduler charts use, and a thin band above
 // it shows the phases the work reported about itself, in lighter tints.
 // So a reader sees "holding the lock, but runnable, not running".
-
-// threadShare is the least part of a process's running time one of its
-// threads must have had to get a row of its own; the threads below it are
-// counted in the figures but not drawn.
-const threadShare = 0.05
 
 // hasStates reports whether any task of rec has recorded states.
 func hasStates(rec *demos.Recording) bool {
@@ -33,40 +27,6 @@ func hasStates(rec *demos.Recording) bool {
 		}
 	}
 	return false
-}
-
-// threadRows splits a task run as a process whose work spread over several
-// threads into one task per such thread, each on a row of its own named
-// after the process and the thread ("pid 41 · tid 43 python3"); a task
-// that ran on one thread, or none, stays as it is.
-func threadRows(t demos.Task) []demos.Task {
-	if len(t.Threads) < 2 {
-		return []demos.Task{t}
-	}
-	var total time.Duration
-	running := make([]time.Duration, len(t.Threads))
-	for i, th := range t.Threads {
-		for _, s := range th.Samples {
-			running[i] += s.Running
-		}
-		total += running[i]
-	}
-	var rows []demos.Task
-	for i, th := range t.Threads {
-		if total > 0 && float64(running[i]) >= threadShare*float64(total) {
-			row := t
-			row.Threads = []demos.Thread{th}
-			row.Lane = t.Lane + " · tid " + strconv.Itoa(th.TID)
-			if th.Name != "" {
-				row.Lane += " " + th.Name
-			}
-			rows = append(rows, row)
-		}
-	}
-	if len(rows) < 2 {
-		return []demos.Task{t}
-	}
-	return rows
 }
 
 // stateTask is a task whose phases are its goroutines' states, for the

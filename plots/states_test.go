@@ -4,7 +4,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/conclab/conclab/demos"
 )
@@ -108,25 +107,5 @@ func TestTimelineSampledStatesAreStacks(t *testing.T) {
 	}
 	if s := Timeline(rec).String(); !strings.Contains(s, "from the /proc every 2ms") && !strings.Contains(s, "/proc every 2ms") {
 		t.Errorf("summary does not say where the states come from:\n%s", s)
-	}
-}
-
-// TestThreadRows gives each thread that did a share of a process's work a
-// row of its own, so that threads taking turns show as turns.
-func TestThreadRows(t *testing.T) {
-	sample := func(run time.Duration) []demos.Sample { return []demos.Sample{{Start: 0, End: 10 * ms, Running: run}} }
-	task := demos.Task{Lane: "pid 7", End: 10 * ms, Threads: []demos.Thread{
-		{TID: 7, Name: "python3", Samples: sample(ms / 10)},
-		{TID: 8, Name: "python3", Samples: sample(4 * ms)},
-		{TID: 9, Name: "python3", Samples: sample(5 * ms)},
-	}}
-	rows := threadRows(task)
-	if len(rows) != 2 || rows[0].Lane != "pid 7 · tid 8 python3" || rows[1].Lane != "pid 7 · tid 9 python3" {
-		t.Fatalf("rows %v, want the two busy threads", rows)
-	}
-	one := task
-	one.Threads = task.Threads[1:2]
-	if rows := threadRows(one); len(rows) != 1 || rows[0].Lane != "pid 7" {
-		t.Errorf("a single thread got rows %v", rows)
 	}
 }

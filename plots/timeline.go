@@ -47,9 +47,11 @@ func Timeline(rec *demos.Recording) *Chart {
 }
 
 // Compare stacks recordings on one shared time axis, each under a header
-// with its name and headline, so that runs of the same work can be compared
-// side by side: GOMAXPROCS=1 against all cores, goroutines against processes,
-// a lock against none. The phases share one palette.
+// with its name and headline, so that runs can be compared side by side:
+// GOMAXPROCS=1 against all cores, goroutines against processes, a lock
+// against none. The phases share one palette. The summary sets each run's
+// wall time beside the first's; for runs of the same work, demos.Compare
+// gives the speedup.
 func Compare(recs ...*demos.Recording) *Chart {
 	pal := NewPalette()
 	var lanes []*Lanes
@@ -62,7 +64,7 @@ func Compare(recs ...*demos.Recording) *Chart {
 		l.Header = name + ": " + headline(rec)
 		if rec != nil {
 			f := rec.Figures()
-			l.headerShort = []string{name + ": " + f.ShortHeadline(), name + ": wall " + demos.FormatDuration(rec.Wall)}
+			l.headerShort = []string{name + ": " + f.ShortHeadline(), name + ": " + f.Brief(), name + ": wall " + demos.FormatDuration(rec.Wall)}
 		}
 		lanes = append(lanes, l)
 	}
@@ -96,23 +98,25 @@ func Compare(recs ...*demos.Recording) *Chart {
 			sum = append(sum, "    "+line)
 		}
 	}
-	if cmp := compareWalls(recs); cmp != "" {
+	if cmp := compareWalls(recs, names); cmp != "" {
 		sum = append(sum, cmp)
 	}
 	c.summary = strings.Join(sum, "\n")
 	return c
 }
 
-// compareWalls compares each run's wall time with the first's: the
-// speedup against that baseline (demos.Compare).
-func compareWalls(recs []*demos.Recording) string {
+// compareWalls sets each run's wall time beside the first's. It does not
+// call the ratio a speedup: the chart cannot know whether the runs did the
+// same work (demos.Compare says it for runs that did).
+func compareWalls(recs []*demos.Recording, names []string) string {
 	if len(recs) < 2 || recs[0] == nil || recs[0].Wall <= 0 {
 		return ""
 	}
 	var parts []string
-	for _, rec := range recs[1:] {
+	for i, rec := range recs[1:] {
 		if rec != nil && rec.Wall > 0 {
-			parts = append(parts, demos.Compare(recs[0], rec).String())
+			parts = append(parts, fmt.Sprintf("%q took %s the wall time of %q (%s against %s)", names[i+1],
+				formatTimes(float64(rec.Wall)/float64(recs[0].Wall)), names[0], demos.FormatDuration(rec.Wall), demos.FormatDuration(recs[0].Wall)))
 		}
 	}
 	return strings.Join(parts, "\n")

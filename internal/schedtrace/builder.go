@@ -178,8 +178,13 @@ func (b *builder) goroutine(ev trace.Event, st trace.StateTransition) {
 	case trace.GoWaiting:
 		b.leaveP(g)
 		s := reasonState(st.Reason)
-		if st.Reason == "" && from == trace.GoUndetermined && !b.opt.NoStacks {
+		switch {
+		case st.Reason == "" && from == trace.GoUndetermined && !b.opt.NoStacks:
 			s = stackState(funcsOf(st.Stack))
+		case s == Sync && waitsForGC(st.Stack):
+			// The runtime waits for a GC to start or finish on its own
+			// semaphores, which the trace calls "sync" like a Mutex.
+			s = GC
 		}
 		b.setState(g, s)
 	case trace.GoRunning:

@@ -1,6 +1,10 @@
 package schedtrace
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/exp/trace"
+)
 
 // A State is what a goroutine was doing at some moment: running, waiting
 // for a P, or blocked for a reason. On a P's lane it says what the P ran
@@ -86,4 +90,21 @@ func stackState(funcs []string) State {
 		}
 	}
 	return Other
+}
+
+// waitsForGC reports whether a goroutine that blocked with the stack s was
+// waiting for the garbage collector: parked inside one of the runtime's GC
+// functions (runtime.gcStart waiting for a collection another goroutine
+// starts, runtime.gcMarkDone at the end of marking, ...), which wait on
+// semaphores the trace calls "sync" like a Mutex's.
+func waitsForGC(s trace.Stack) bool {
+	if s == trace.NoStack {
+		return false
+	}
+	top := ""
+	for f := range s.Frames() {
+		top = f.Func
+		break
+	}
+	return strings.HasPrefix(top, "runtime.gc")
 }
