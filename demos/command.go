@@ -101,7 +101,7 @@ func runCommand(ctx context.Context, r *run, sampler *procSampler, id int, cmd *
 	}
 	t.PID = cmd.Process.Pid
 	t.Lane = "pid " + strconv.Itoa(t.PID)
-	sampler.watch(t.PID)
+	sampler.watch(t.PID, t.Start)
 	exited := make(chan struct{})
 	go func() {
 		select {

@@ -46,7 +46,7 @@ func startChild(ctx context.Context, name string, r *run, sampler *procSampler) 
 	}
 	c, err := spawnChild(ctx, name, r)
 	if err == nil {
-		sampler.watch(c.pid)
+		sampler.watch(c.pid, c.started)
 	}
 	return c, err
 }

@@ -50,6 +50,7 @@ type threadSeries struct {
 // A procSeries is everything read of one process, threads by first sight.
 type procSeries struct {
 	pid     int
+	born    time.Duration // when it was started, on the run's clock: its counters were zero then
 	threads []*threadSeries
 }
 
@@ -248,14 +249,15 @@ func (s *procSampler) passLocked() {
 	}
 }
 
-// watch starts sampling process pid from now.
-func (s *procSampler) watch(pid int) {
+// watch starts sampling process pid, started (forked) at born on the run's
+// clock.
+func (s *procSampler) watch(pid int, born time.Duration) {
 	if s.err != nil {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ps := &procSeries{pid: pid}
+	ps := &procSeries{pid: pid, born: born}
 	s.series[pid] = ps
 	s.watched[pid] = newProcWatch(ps)
 	s.passLocked()

@@ -61,7 +61,9 @@ func (w *procWatch) read(at time.Duration) bool {
 
 // list opens the counters of threads not seen before. A thread found after
 // the first listing was born since the one before: its counters start from
-// zero at the previous reading.
+// zero at the previous reading. At the first listing, every thread was born
+// since the process was started (born): its counters start from zero then,
+// so that what a short program did before the first reading is kept.
 func (w *procWatch) list(at time.Duration) bool {
 	dir := "/proc/" + strconv.Itoa(w.ps.pid) + "/task"
 	entries, err := os.ReadDir(dir)
@@ -79,10 +81,11 @@ func (w *procWatch) list(at time.Duration) bool {
 			continue
 		}
 		th := &threadSeries{tid: tid, name: threadName(dir + "/" + e.Name() + "/comm")}
-		if !first {
-			if prev := w.lastAt(); prev < at {
-				th.readings = append(th.readings, reading{at: prev})
-			}
+		switch prev := w.lastAt(); {
+		case first && w.ps.born < at:
+			th.readings = append(th.readings, reading{at: w.ps.born})
+		case !first && prev < at:
+			th.readings = append(th.readings, reading{at: prev})
 		}
 		w.files[tid] = f
 		w.threads[tid] = th

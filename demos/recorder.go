@@ -46,8 +46,16 @@ func NewRecorder(ctx context.Context, title string) *Recorder {
 }
 
 // Start begins a task on lane now and returns its handle; the task ends
-// with T.End. IDs count tasks in the order they started.
+// with T.End. IDs count tasks in the order they started. The task's states
+// are those of the goroutine that calls Start, and of those it starts.
 func (r *Recorder) Start(lane string) *T {
+	s := r.newSlot(lane)
+	r.run.trace.logTask(s.task.ID)
+	return &s.t
+}
+
+// newSlot begins a task on lane now.
+func (r *Recorder) newSlot(lane string) *slot {
 	s := &slot{}
 	s.t = T{run: r.run, task: &s.task, ctx: r.ctx, slot: s}
 	s.task.Lane = lane
@@ -56,17 +64,20 @@ func (r *Recorder) Start(lane string) *T {
 	s.task.ID = len(r.slots)
 	r.slots = append(r.slots, s)
 	r.mu.Unlock()
-	r.run.trace.logTask(s.task.ID)
-	return &s.t
+	return s
 }
 
-// Go runs fn as a task on lane in a new goroutine; Wait waits for it. A
-// panic in fn is recorded as the task's error.
+// Go runs fn as a task on lane in a new goroutine; Wait waits for it. The
+// task starts with the go statement, so the time its goroutine waited for
+// its first turn is part of it, as with Goroutines. A panic in fn is
+// recorded as the task's error.
 func (r *Recorder) Go(lane string, fn func(t *T)) {
 	r.wg.Add(1)
+	s := r.newSlot(lane)
 	go func() {
 		defer r.wg.Done()
-		t := r.Start(lane)
+		r.run.trace.logTask(s.task.ID)
+		t := &s.t
 		defer t.End()
 		defer t.recoverPanic()
 		fn(t)

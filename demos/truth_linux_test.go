@@ -228,3 +228,16 @@ func selfRunQueueWait(t *testing.T) time.Duration {
 	}
 	return sum
 }
+
+// A command that is over before the sampler first reads it still shows
+// what it did: its counters count from zero since it was started.
+func TestTruthShortCommandHasStates(t *testing.T) {
+	rec, err := demos.Commands(context.Background(), 0, exec.Command("true"))
+	if err != nil {
+		t.Skipf("no true: %v", err)
+	}
+	task := rec.Tasks[0]
+	if st := task.StateTimes(); st.Running() <= 0 {
+		t.Errorf("a %v command shows no running: %v (%d threads)", task.Duration(), st, len(task.Threads))
+	}
+}

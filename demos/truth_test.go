@@ -277,6 +277,31 @@ func TestTruthRecorder(t *testing.T) {
 	}
 }
 
+// A task started with Recorder.Go begins with its go statement: the wait
+// for its first turn is in it.
+func TestTruthRecorderGoIncludesTheFirstWait(t *testing.T) {
+	var rec *demos.Recording
+	withGOMAXPROCS(1, func() {
+		r := demos.NewRecorder(context.Background(), "turns")
+		for _, lane := range []string{"a", "b"} {
+			r.Go(lane, func(t *demos.T) { workload.WorkFor(5 * time.Millisecond) })
+		}
+		r.Wait()
+		rec = r.Recording()
+	})
+	waited := false
+	for _, task := range rec.Tasks {
+		st := task.States()
+		if len(st) == 0 || st[0].Start-task.Start > time.Millisecond {
+			t.Fatalf("%s starts at %v, its states at %v", task.Lane, task.Start, st)
+		}
+		waited = waited || task.StateTimes().Runnable() > 2*time.Millisecond
+	}
+	if !waited {
+		t.Error("with one P, neither task waited for its turn")
+	}
+}
+
 // A program that traces itself (a %trace cell, go test -trace) still gets
 // its runs' states: the runs use the flight recorder, which runs beside
 // runtime/trace.Start.

@@ -31,8 +31,11 @@ type LivelockConfig struct {
 // the other one, finds it taken, and politely puts its own back to let the
 // other go first. Moving in lockstep, as perfectly symmetric timing would
 // have them, they do this forever: both always busy ("take", "reach",
-// "back off" phases), neither making progress. Unlike a deadlock nothing
-// is blocked, which makes a livelock harder to spot.
+// "back off" phases), neither making progress. Unlike a deadlock, neither
+// waits for a resource the other holds (TryLock never blocks): each keeps
+// stepping, so nothing hangs, which makes a livelock harder to spot. Each
+// step is a short sleep followed by a meeting with the other worker, which
+// the recording's states show as sleeping and waiting in a select.
 //
 // The run is bounded: a worker gives up after cfg.Rounds tries. With
 // cfg.Backoff the symmetry breaks and both finish. Values: "rounds", and

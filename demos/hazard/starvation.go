@@ -34,8 +34,9 @@ type StarvationConfig struct {
 // while and takes it again the moment it lets go, against a polite worker,
 // which needs the lock only briefly but takes it only when it finds it free
 // (sync.Mutex.TryLock) and pauses otherwise. The polite worker almost never
-// finds the lock free: it starves, although nothing is blocked and the lock
-// is hardly ever contended at the moment of release.
+// finds the lock free: it starves, although it never waits on the lock
+// (TryLock does not block; it sleeps between tries) and the lock is hardly
+// ever contended at the moment of release.
 //
 // Both run for cfg.Duration. Phases show "hold lock", "wait lock" and
 // "pause"; Values give each worker's acquisitions, the share of the run it
