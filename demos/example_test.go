@@ -170,7 +170,7 @@ func ExampleRecording_String() {
 	// Output:
 	// pool "two workers": 3 tasks on 2 lanes (2 workers)
 	//   wall 100ms · CPU 135ms · busy 190ms (the tasks' durations, summed)
-	//   parallelism 1.35 = CPU / wall: cores busy on average (2 cores available)
+	//   parallelism 1.35 = CPU / wall: cores busy on average (of 2 CPUs)
 	//   concurrency 1.90 = busy / wall: tasks under way on average, running or waiting
 	//   peak running 2 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
 	//   states from the Go execution trace, all lanes: running 130ms, runnable 20ms, blocked 40ms (sync 20ms, syscall 20ms)

@@ -11,7 +11,9 @@ import (
 // Figures are the numbers that sum up a run. Each word means one thing:
 //
 //   - parallelism is CPU time / wall time: how many cores were busy on
-//     average; it cannot pass the cores the run could use;
+//     average; it cannot pass the machine's CPUs (a Go program's threads
+//     may use more than GOMAXPROCS: the runtime's own, and those in
+//     system calls);
 //   - concurrency is busy time / wall time: how many tasks were under way
 //     on average, whether running, waiting for a CPU or blocked;
 //   - peak running is the most tasks' goroutines (or threads) on a CPU at
@@ -26,7 +28,15 @@ type Figures struct {
 
 	Parallelism float64 // CPU / Wall
 	Concurrency float64 // Busy / Wall
-	Cores       int     // the cores the run could use (Recording.Cores)
+	Cores       int     // the cores the run's work could use at once (Recording.Cores)
+	CPUs        int     // the machine's CPUs (Recording.NumCPU)
+	// CPUMeasured reports whether the CPU time, and so the parallelism,
+	// say something about the run: the OS brings CPU time up to date at
+	// its scheduler's tick, and the tracer does a little work of its own,
+	// so for a run shorter than MinCPUWall (or one whose parallelism
+	// comes out above the machine's CPUs) they are left out of the
+	// headline.
+	CPUMeasured bool
 
 	// States reports whether the tasks' states were recorded, and Source
 	// where from (Recording.StateSource); the figures below are zero when
@@ -49,6 +59,11 @@ type Figures struct {
 	Lanes []LaneFigures
 }
 
+// MinCPUWall is the shortest run whose CPU time Figures trusts: the
+// error (a tick's worth for a thread running when it is read, a fraction
+// of a millisecond of the tracer's own work) is a few percent of it.
+const MinCPUWall = 20 * time.Millisecond
+
 // LaneFigures sum up one lane of a run.
 type LaneFigures struct {
 	Lane  string
@@ -61,9 +76,10 @@ type LaneFigures struct {
 func (r *Recording) Figures() Figures {
 	f := Figures{
 		Wall: r.Wall, CPU: r.CPU, Busy: r.Busy(),
-		Parallelism: r.Parallelism(), Concurrency: r.Concurrency(), Cores: r.Cores(),
+		Parallelism: r.Parallelism(), Concurrency: r.Concurrency(), Cores: r.Cores(), CPUs: r.NumCPU,
 		Source: r.StateSource, Time: StateTimes{},
 	}
+	f.CPUMeasured = r.CPU > 0 && r.Wall >= MinCPUWall && (f.CPUs <= 0 || f.Parallelism <= float64(f.CPUs)*1.05)
 	index := map[string]int{}
 	for _, t := range r.Rows() {
 		i, ok := index[t.Lane]
@@ -203,7 +219,7 @@ func peakRunning(tasks []Task) (float64, time.Duration) {
 // concurrency 3.46 · peak running 2 of 2 cores".
 func (f Figures) Headline() string {
 	parts := []string{"wall " + FormatDuration(f.Wall)}
-	if f.CPU > 0 {
+	if f.CPUMeasured {
 		parts = append(parts, "CPU "+FormatDuration(f.CPU), "parallelism "+formatRatio(f.Parallelism))
 	}
 	parts = append(parts, "concurrency "+formatRatio(f.Concurrency))
@@ -228,7 +244,7 @@ func (f Figures) peakWhat() string {
 // 2 cores".
 func (f Figures) ShortHeadline() string {
 	parts := []string{"wall " + FormatDuration(f.Wall)}
-	if f.CPU > 0 {
+	if f.CPUMeasured {
 		parts = append(parts, "parallelism "+formatRatio(f.Parallelism))
 	}
 	if f.States {
@@ -256,12 +272,16 @@ func (f Figures) peakText() string {
 	return fmt.Sprintf("%.1f", f.PeakRunning)
 }
 
-// available is " (2 cores available)", or "" when the cores are unknown.
+// available is " (2 CPUs; GOMAXPROCS 1)": the machine's CPUs, and the
+// cores the run's work could use where they are fewer.
 func (f Figures) available() string {
-	if f.Cores <= 0 {
+	switch {
+	case f.CPUs <= 0:
 		return ""
+	case f.Cores > 0 && f.Cores < f.CPUs:
+		return fmt.Sprintf(" (of %s; %d for Go code at once)", plural(f.CPUs, "CPU"), f.Cores)
 	}
-	return " (" + plural(f.Cores, "core") + " available)"
+	return " (of " + plural(f.CPUs, "CPU") + ")"
 }
 
 // ofCores is " of 2 cores", or "" when the cores are unknown.

@@ -148,7 +148,20 @@ func runChildren(ctx context.Context, name, kind string, procs int, oneEach bool
 	if out.skipped > 0 {
 		rec.Notes = append(rec.Notes, fmt.Sprintf("canceled: %d of %d jobs not run", out.skipped, n))
 	}
+	noteTail(rec)
 	return out
+}
+
+// noteTail says where a run of processes ended well after its last task:
+// the time its children took to exit, which belongs to no task.
+func noteTail(rec *Recording) {
+	var last time.Duration
+	for _, t := range rec.Tasks {
+		last = max(last, t.End)
+	}
+	if tail := rec.Wall - last; len(rec.Tasks) > 0 && tail > 5*time.Millisecond && tail > rec.Wall/10 {
+		rec.Notes = append(rec.Notes, fmt.Sprintf("the run ended %s after its last task: the time its processes took to exit", FormatDuration(tail)))
+	}
 }
 
 // A procRun is what the slots of one runChildren share. Each job's entries

@@ -75,13 +75,18 @@ func (r *Recording) String() string {
 // over the lanes, when there are many).
 func (f Figures) Lines() []string {
 	head := "wall " + FormatDuration(f.Wall)
-	if f.CPU > 0 {
+	if f.CPUMeasured {
 		head += " · CPU " + FormatDuration(f.CPU)
 	}
 	lines := []string{head + " · busy " + FormatDuration(f.Busy) + " (the tasks' durations, summed)"}
-	if f.CPU > 0 {
+	switch {
+	case f.CPUMeasured:
 		lines = append(lines, fmt.Sprintf("parallelism %s = CPU / wall: cores busy on average%s",
 			formatRatio(f.Parallelism), f.available()))
+	case f.CPU > 0:
+		lines = append(lines, fmt.Sprintf("parallelism: not measured, the run is too short (CPU time %s in %s: "+
+			"the OS counts CPU time at its scheduler's tick, and the tracer does a little work of its own)",
+			FormatDuration(f.CPU), FormatDuration(f.Wall)))
 	}
 	lines = append(lines, fmt.Sprintf("concurrency %s = busy / wall: tasks under way on average, running or waiting",
 		formatRatio(f.Concurrency)))

@@ -19,8 +19,10 @@ import (
 const ms = time.Millisecond
 
 // lockRun is a hand-made recording: three goroutines take turns on a lock,
-// each blocked on it (sync) until its turn, then running while it holds it.
+// each blocked on it (sync) until its turn, then running 40 ms while it
+// holds it.
 func lockRun() *demos.Recording {
+	const ms = 10 * time.Millisecond // the run is long enough for its CPU time to count
 	rec := &demos.Recording{Title: "counter with a lock", Kind: "goroutines", Wall: 12 * ms, CPU: 12 * ms,
 		GOMAXPROCS: 2, NumCPU: 2, GoVersion: "go1.26.8", StateSource: "Go execution trace"}
 	for i := range 3 {
@@ -47,24 +49,25 @@ func ExampleTimeline() {
 	fmt.Print(c)
 	// Output:
 	// Timeline: counter with a lock (goroutines)
-	// wall 12ms · CPU 12ms · busy 24ms (the tasks' durations, summed)
-	// parallelism 1.00 = CPU / wall: cores busy on average (2 cores available)
+	// wall 120ms · CPU 120ms · busy 240ms (the tasks' durations, summed)
+	// parallelism 1.00 = CPU / wall: cores busy on average (of 2 CPUs)
 	// concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
 	// peak running 1 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
-	// states from the Go execution trace, all lanes: running 12ms, runnable 0s, blocked 12ms (sync 12ms)
-	// g1: running 4ms, runnable 0s, blocked 0s
-	// g2: running 4ms, runnable 0s, blocked 4ms (sync 4ms)
-	// g3: running 4ms, runnable 0s, blocked 8ms (sync 8ms)
+	// states from the Go execution trace, all lanes: running 120ms, runnable 0s, blocked 120ms (sync 120ms)
+	// g1: running 40ms, runnable 0s, blocked 0s
+	// g2: running 40ms, runnable 0s, blocked 40ms (sync 40ms)
+	// g3: running 40ms, runnable 0s, blocked 80ms (sync 80ms)
 	// GOMAXPROCS=2, 2 CPUs, go1.26.8
 	// 3 lanes, 3 tasks
 	// bars: what the scheduler did (from the Go execution trace); band above: the phases the tasks reported
-	// phases: wait lock 12 ms (50%), hold lock 12 ms (50%)
-	// drawing: all 3 tasks as separate bars (one pixel is 20.7 µs)
+	// phases: wait lock 120 ms (50%), hold lock 120 ms (50%)
+	// drawing: all 3 tasks as separate bars (one pixel is 209 µs)
 }
 
 func ExampleCompare() {
 	locked := lockRun()
 	locked.Title = "with a lock"
+	const ms = 10 * time.Millisecond
 	free := lockRun()
 	free.Title, free.Wall, free.CPU = "no lock", 8*ms, 12*ms
 	for i := range free.Tasks {
@@ -84,33 +87,33 @@ func ExampleCompare() {
 	// Output:
 	// Compare: with a lock vs no lock
 	// [1] with a lock
-	//     wall 12ms · CPU 12ms · busy 24ms (the tasks' durations, summed)
-	//     parallelism 1.00 = CPU / wall: cores busy on average (2 cores available)
+	//     wall 120ms · CPU 120ms · busy 240ms (the tasks' durations, summed)
+	//     parallelism 1.00 = CPU / wall: cores busy on average (of 2 CPUs)
 	//     concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
 	//     peak running 1 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
-	//     states from the Go execution trace, all lanes: running 12ms, runnable 0s, blocked 12ms (sync 12ms)
-	//     g1: running 4ms, runnable 0s, blocked 0s
-	//     g2: running 4ms, runnable 0s, blocked 4ms (sync 4ms)
-	//     g3: running 4ms, runnable 0s, blocked 8ms (sync 8ms)
+	//     states from the Go execution trace, all lanes: running 120ms, runnable 0s, blocked 120ms (sync 120ms)
+	//     g1: running 40ms, runnable 0s, blocked 0s
+	//     g2: running 40ms, runnable 0s, blocked 40ms (sync 40ms)
+	//     g3: running 40ms, runnable 0s, blocked 80ms (sync 80ms)
 	//     GOMAXPROCS=2, 2 CPUs, go1.26.8
 	//     3 lanes, 3 tasks
 	//     bars: what the scheduler did (from the Go execution trace); band above: the phases the tasks reported
-	//     phases: wait lock 12 ms (50%), hold lock 12 ms (50%)
+	//     phases: wait lock 120 ms (50%), hold lock 120 ms (50%)
 	// [2] no lock
-	//     wall 8ms · CPU 12ms · busy 16ms (the tasks' durations, summed)
-	//     parallelism 1.50 = CPU / wall: cores busy on average (2 cores available)
+	//     wall 80ms · CPU 120ms · busy 160ms (the tasks' durations, summed)
+	//     parallelism 1.50 = CPU / wall: cores busy on average (of 2 CPUs)
 	//     concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
 	//     peak running 2 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
-	//     states from the Go execution trace, all lanes: running 12ms, runnable 4ms, blocked 0s
-	//     g1: running 4ms, runnable 0s, blocked 0s
-	//     g2: running 4ms, runnable 0s, blocked 0s
-	//     g3: running 4ms, runnable 4ms, blocked 0s
+	//     states from the Go execution trace, all lanes: running 120ms, runnable 40ms, blocked 0s
+	//     g1: running 40ms, runnable 0s, blocked 0s
+	//     g2: running 40ms, runnable 0s, blocked 0s
+	//     g3: running 40ms, runnable 40ms, blocked 0s
 	//     GOMAXPROCS=2, 2 CPUs, go1.26.8
 	//     3 lanes, 3 tasks
 	//     bars: what the scheduler did (from the Go execution trace); band above: the phases the tasks reported
-	//     phases: cpu 16 ms (100%)
-	// "no lock" took 0.667× the wall time of "with a lock" (8ms against 12ms)
-	// drawing: all 6 tasks as separate bars (one pixel is 20.8 µs)
+	//     phases: cpu 160 ms (100%)
+	// "no lock" took 0.667× the wall time of "with a lock" (80ms against 120ms)
+	// drawing: all 6 tasks as separate bars (one pixel is 209 µs)
 }
 
 func ExampleSpeedup() {
@@ -211,7 +214,7 @@ func ExampleLanes() {
 	fmt.Println(xmin, xmax, ymin, ymax)
 	// Output:
 	// [g1 g2 g3] [wait lock hold lock]
-	// 0 12000 0 3
+	// 0 120000 0 3
 }
 
 func ExamplePalette() {

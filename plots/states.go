@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/conclab/conclab/demos"
@@ -179,6 +180,8 @@ func stateLine(rec *demos.Recording) string {
 	switch {
 	case !hasStates(rec):
 		return "bars: the phases the tasks reported (no states recorded)"
+	case strings.HasPrefix(rec.StateSource, "/"):
+		return fmt.Sprintf("bars: what the scheduler did (sampled from %s); band above: the phases the tasks reported", rec.StateSource)
 	case rec.StateSource != "":
 		return fmt.Sprintf("bars: what the scheduler did (from the %s); band above: the phases the tasks reported", rec.StateSource)
 	}

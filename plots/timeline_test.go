@@ -215,25 +215,25 @@ func TestTimelineDenseMerges(t *testing.T) {
 }
 
 func TestTimelineSummary(t *testing.T) {
-	rec := &demos.Recording{Title: "squares", Kind: "goroutines", Wall: 10 * ms, CPU: 20 * ms, GOMAXPROCS: 4, NumCPU: 2,
+	rec := &demos.Recording{Title: "squares", Kind: "goroutines", Wall: 100 * ms, CPU: 200 * ms, GOMAXPROCS: 4, NumCPU: 2,
 		GoVersion: "go1.26.8", Notes: []string{"warm cache"}}
 	for i := range 3 {
-		rec.Tasks = append(rec.Tasks, demos.Task{ID: i, Lane: fmt.Sprintf("g%d", i+1), Start: 0, End: 10 * ms,
-			Phases: []demos.Phase{{Name: "cpu", Start: 0, End: 5 * ms}, {Name: "io", Start: 5 * ms, End: 10 * ms}}})
+		rec.Tasks = append(rec.Tasks, demos.Task{ID: i, Lane: fmt.Sprintf("g%d", i+1), Start: 0, End: 100 * ms,
+			Phases: []demos.Phase{{Name: "cpu", Start: 0, End: 50 * ms}, {Name: "io", Start: 50 * ms, End: 100 * ms}}})
 	}
 	rec.Tasks[2].Err = "bad input"
 	c := Timeline(rec)
 	s := c.String()
 	for _, want := range []string{
 		"Timeline: squares (goroutines)",
-		"wall 10ms · CPU 20ms · busy 30ms",
+		"wall 100ms · CPU 200ms · busy 300ms",
 		"parallelism 2.00 = CPU / wall",
 		"concurrency 3.00 = busy / wall",
 		"states: not recorded",
 		"GOMAXPROCS=4, 2 CPUs, go1.26.8",
 		"3 lanes, 3 tasks, 1 failed",
 		"first failure: task 2 on g3: bad input",
-		"phases: cpu 15 ms (50%), io 15 ms (50%)",
+		"phases: cpu 150 ms (50%), io 150 ms (50%)",
 		"lanes: g1 1 task, busy 100%; g2 1 task, busy 100%; g3 1 task, busy 100%",
 		"note: warm cache",
 		"drawing: all 3 tasks as separate bars",
