@@ -420,6 +420,9 @@ class Bench:
                                "ok": None if rt is None else rt <= 600})
         ratio_row("demos: 100k goroutines, recorded run's wall / bare",
                   metric("demos", "BenchmarkGoroutines100k/ratio", "run/bare"), 1.5)
+        floor = metric("demos", "BenchmarkGoroutines100k/ratio", "traced/bare")
+        out["targets"].append({"title": "  floor: the bare run with the runtime's flight recorder on / bare", "value": floor,
+                               "target": "-", "text": "-" if floor is None else f"{floor:.2f}x", "ok": None})
         ratio_row("demos: 100k goroutines, whole recorded call (run + reading states) / bare",
                   metric("demos", "BenchmarkGoroutines100k/ratio", "recorded/bare"), 1.5)
         ratio_row("demos: 4 CPU-bound goroutines of 100 ms, recorded / bare",

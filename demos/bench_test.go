@@ -3,6 +3,7 @@ package demos_test
 import (
 	"context"
 	"runtime"
+	"runtime/trace"
 	"sync"
 	"testing"
 	"time"
@@ -109,10 +110,12 @@ func recorded(n int, out []int) *demos.Recording {
 
 // BenchmarkGoroutines100k compares a run of 100,000 goroutines with and
 // without recording; the target is recorded <= 1.5x bare. The "ratio"
-// sub-benchmark runs both alternately and reports the whole recorded call
+// sub-benchmark runs them alternately and reports the whole recorded call
 // over the bare run (recorded/bare: the run, the trace's snapshot and
-// reading the states from it) and the recorded run's own wall time over
-// the bare run's (run/bare: how much recording slows the work it watches).
+// reading the states from it), the recorded run's own wall time over the
+// bare run's (run/bare: how much recording slows the work it watches), and
+// the floor under the latter: the bare run with the runtime's flight
+// recorder on and nothing of demos (traced/bare).
 func BenchmarkGoroutines100k(b *testing.B) {
 	out := make([]int, goroutines100k)
 	b.Run("bare", func(b *testing.B) {
@@ -128,12 +131,21 @@ func BenchmarkGoroutines100k(b *testing.B) {
 	b.Run("ratio", func(b *testing.B) {
 		// Each run starts from a collected heap, so that neither pays for
 		// the garbage of the other.
-		var tBare, tRec, tRun time.Duration
+		var tBare, tRec, tRun, tTraced time.Duration
 		for b.Loop() {
 			runtime.GC()
 			start := time.Now()
 			bare(goroutines100k, out)
 			tBare += time.Since(start)
+			runtime.GC()
+			fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Hour, MaxBytes: 128 << 20})
+			if err := fr.Start(); err != nil {
+				b.Fatal(err)
+			}
+			start = time.Now()
+			bare(goroutines100k, out)
+			tTraced += time.Since(start)
+			fr.Stop()
 			runtime.GC()
 			start = time.Now()
 			rec := recorded(goroutines100k, out)
@@ -142,6 +154,7 @@ func BenchmarkGoroutines100k(b *testing.B) {
 		}
 		b.ReportMetric(float64(tRec)/float64(tBare), "recorded/bare")
 		b.ReportMetric(float64(tRun)/float64(tBare), "run/bare")
+		b.ReportMetric(float64(tTraced)/float64(tBare), "traced/bare")
 	})
 }
 

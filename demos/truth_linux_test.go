@@ -241,3 +241,31 @@ func TestTruthShortCommandHasStates(t *testing.T) {
 		t.Errorf("a %v command shows no running: %v (%d threads)", task.Duration(), st, len(task.Threads))
 	}
 }
+
+// envFirstGC runs TestTruthFirstGCWorkersAreNotTheTasks's child side.
+const envFirstGC = "CONCLAB_TEST_FIRST_GC"
+
+// The runtime starts its GC workers at a process's first collection, from
+// the goroutine that started it: when that goroutine is a task's, the
+// workers are not the task's goroutines, nor do they run for it. A fresh
+// process is needed for a first collection.
+func TestTruthFirstGCWorkersAreNotTheTasks(t *testing.T) {
+	if os.Getenv(envFirstGC) != "" {
+		rec := demos.Serial(1, func(*demos.T) { runtime.GC() })
+		fmt.Printf("goroutines=%d peak=%v\n", len(rec.Tasks[0].Goroutines), rec.Figures().PeakRunning)
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestTruthFirstGCWorkersAreNotTheTasks$")
+	cmd.Env = append(os.Environ(), envFirstGC+"=1", "GOGC=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "goroutines=1 peak=1\n") {
+		t.Errorf("a task that ran the first GC holds the GC's workers:\n%s", out)
+	}
+}

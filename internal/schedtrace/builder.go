@@ -227,6 +227,14 @@ func (b *builder) newG(id int64, ev trace.Event, st trace.StateTransition, from 
 	b.gs[id] = g
 	created := from == trace.GoNotExist
 	if b.opt.NoStacks {
+		if created && isRuntime(firstFunc(st.Stack)) {
+			// A GC worker, the trace reader, ...: the runtime's, even when
+			// one of the program's goroutines started it. The function it
+			// starts in is the one frame read.
+			g.kind = runtimeG
+			g.gcWorker = firstFunc(st.Stack) == "runtime.gcBgMarkWorker"
+			return g
+		}
 		if !b.seenG[id] {
 			b.seenG[id] = true
 			g.rec = b.newRecord()
@@ -501,6 +509,19 @@ func framesOf(s trace.Stack) []Frame {
 		out = append(out, Frame{Func: f.Func, File: f.File, Line: int(min(f.Line, 1<<31-1))})
 	}
 	return out
+}
+
+// firstFunc is the innermost function of a stack, or "".
+func firstFunc(s trace.Stack) string {
+	if s == trace.NoStack {
+		return ""
+	}
+	top := ""
+	for f := range s.Frames() {
+		top = f.Func
+		break
+	}
+	return top
 }
 
 // funcsOf lists the function names of a stack, innermost first.

@@ -98,13 +98,5 @@ func stackState(funcs []string) State {
 // starts, runtime.gcMarkDone at the end of marking, ...), which wait on
 // semaphores the trace calls "sync" like a Mutex's.
 func waitsForGC(s trace.Stack) bool {
-	if s == trace.NoStack {
-		return false
-	}
-	top := ""
-	for f := range s.Frames() {
-		top = f.Func
-		break
-	}
-	return strings.HasPrefix(top, "runtime.gc")
+	return strings.HasPrefix(firstFunc(s), "runtime.gc")
 }

@@ -135,10 +135,11 @@ type Options struct {
 	// of that category in Trace.Logs.
 	LogCategory string
 	// NoStacks skips reading stacks, the costliest part of a large trace:
-	// goroutines are then neither named (Start and Creator stay zero) nor
-	// told apart from the runtime's, so every goroutine counts as the
-	// program's, and Hide is not used. For a reader that knows its
-	// goroutines by other means (their parents, its logs).
+	// goroutines are then not named (Start and Creator stay zero), and
+	// only those created while tracing are told apart from the runtime's
+	// (by the function they start in, the one frame read); the others all
+	// count as the program's, and Hide is not used. For a reader that
+	// knows its goroutines by other means (their parents, its logs).
 	NoStacks bool
 }
 
