@@ -128,7 +128,6 @@ func sampled(tasks []Task) bool {
 // peakSampled is the most CPUs the tasks' threads used, on average over
 // any window of length w, and where such a window starts.
 func peakSampled(tasks []Task, w time.Duration) (float64, time.Duration) {
-	const bin = time.Millisecond / 2
 	var end time.Duration
 	for _, t := range tasks {
 		for _, th := range t.Threads {
@@ -140,6 +139,9 @@ func peakSampled(tasks []Task, w time.Duration) (float64, time.Duration) {
 	if end <= 0 || end > 24*time.Hour {
 		return 0, 0
 	}
+	// Half-millisecond bins, fewer for very long runs (a recording read
+	// from a file may claim anything): at most a million.
+	bin := max(time.Millisecond/2, end/(1<<20)+1)
 	busy := make([]float64, end/bin+1) // CPU time per bin, in bins
 	for _, t := range tasks {
 		for _, th := range t.Threads {

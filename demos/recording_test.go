@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +190,22 @@ func TestTaskString(t *testing.T) {
 	want := "task 1 on g1: 5ms to 45ms (40ms) error boom"
 	if got != want {
 		t.Errorf("String = %q, want %q", got, want)
+	}
+}
+
+// A recording read from a file may claim a sample hours long: its figures
+// must not cost memory in proportion.
+func TestFiguresOfAHugeSample(t *testing.T) {
+	rec := &demos.Recording{Kind: demos.KindCommands, Wall: 20 * time.Hour, Tasks: []demos.Task{{Lane: "pid 1", End: 20 * time.Hour,
+		Threads: []demos.Thread{{TID: 1, Samples: []demos.Sample{{Start: 0, End: 20 * time.Hour, Running: 10 * time.Hour}}}}}}}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f := rec.Figures()
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+		t.Errorf("figures of one sample allocated %d MB", grew>>20)
+	}
+	if f.PeakRunning < 0.45 || f.PeakRunning > 0.55 {
+		t.Errorf("peak running %v, want 0.5", f.PeakRunning)
 	}
 }
