@@ -70,3 +70,21 @@ func TestRowsFigures(t *testing.T) {
 		}
 	}
 }
+
+// A process's blocked time is what its lane draws: the intervals in which
+// none of its threads ran or waited, not its duration less the CPU time
+// its threads used at once elsewhere.
+func TestProcessBlockedIsWhatTheLaneShows(t *testing.T) {
+	task := demos.Task{Lane: "pid 7", PID: 7, End: 20 * ms, Threads: []demos.Thread{
+		{TID: 7, Samples: []demos.Sample{{Start: 0, End: 10 * ms, Running: 10 * ms}, {Start: 10 * ms, End: 20 * ms}}},
+		{TID: 8, Samples: []demos.Sample{{Start: 0, End: 10 * ms, Running: ms / 2}, {Start: 10 * ms, End: 20 * ms}}},
+	}}
+	st := task.StateTimes()
+	if st.Running() != 10*ms+ms/2 || st.Blocked() != 10*ms {
+		t.Errorf("%v, want running 10.5ms (CPU time of both threads) and blocked 10ms (the second interval)", st)
+	}
+	lane := task.Samples()
+	if len(lane) != 2 || lane[0].Running != 10*ms || lane[1].Blocked() != 10*ms {
+		t.Errorf("lane samples %+v", lane)
+	}
+}

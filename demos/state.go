@@ -1,6 +1,7 @@
 package demos
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -105,9 +106,9 @@ func (t Task) HasStates() bool { return len(t.Goroutines) > 0 || len(t.Threads) 
 // StateTimes is how long the task spent in each state. Running and
 // runnable are summed over the task's goroutines or threads, as CPU time
 // would be: two goroutines running for 10 ms are 20 ms running. Blocked
-// time is the lane's: for goroutines, the time none of them ran or waited
-// for a CPU, by the reason the task's own goroutine waited (see States);
-// for a process, the part of the task not spent running or waiting.
+// time is the lane's, as drawn: for goroutines, the time none of them ran
+// or waited for a CPU, by the reason the task's own goroutine waited (see
+// States); for a process, what its samples (Samples) left over.
 func (t Task) StateTimes() StateTimes {
 	st := StateTimes{}
 	for _, g := range t.Goroutines {
@@ -122,18 +123,55 @@ func (t Task) StateTimes() StateTimes {
 			st[s.State] += s.End - s.Start
 		}
 	}
-	if len(t.Threads) > 0 {
-		for _, th := range t.Threads {
-			for _, s := range th.Samples {
-				st[StateRunning] += s.Running
-				st[StateRunnable] += s.Runnable
-			}
-		}
-		if b := t.Duration() - st[StateRunning] - st[StateRunnable]; b > 0 {
-			st[StateBlocked] += b
+	for _, th := range t.Threads {
+		for _, s := range th.Samples {
+			st[StateRunning] += s.Running
+			st[StateRunnable] += s.Runnable
 		}
 	}
+	for _, s := range t.Samples() {
+		st[StateBlocked] += s.Blocked()
+	}
 	return st
+}
+
+// Samples adds up the task's threads' samples interval by interval, as its
+// lane shows them: running and waiting summed (at most the interval),
+// blocked the rest. The threads of one process are read at the same
+// moments, so their intervals match; idle threads (a Go program's runtime
+// threads) add nothing, where adding their blocked time would drown the
+// lane in it. It is nil for a task without threads.
+func (t Task) Samples() []Sample {
+	switch len(t.Threads) {
+	case 0:
+		return nil
+	case 1:
+		return t.Threads[0].Samples
+	}
+	type key struct{ start, end time.Duration }
+	sum := map[key]*Sample{}
+	var order []key
+	for _, th := range t.Threads {
+		for _, s := range th.Samples {
+			k := key{s.Start, s.End}
+			if sum[k] == nil {
+				sum[k] = &Sample{Start: s.Start, End: s.End}
+				order = append(order, k)
+			}
+			sum[k].Running += s.Running
+			sum[k].Runnable += s.Runnable
+		}
+	}
+	slices.SortFunc(order, func(a, b key) int { return cmp.Compare(a.start, b.start) })
+	out := make([]Sample, 0, len(order))
+	for _, k := range order {
+		s := *sum[k]
+		d := s.End - s.Start
+		s.Running = min(s.Running, d)
+		s.Runnable = min(s.Runnable, max(0, d-s.Running))
+		out = append(out, s)
+	}
+	return out
 }
 
 // States is the task's state over time as one lane shows it: for a task

@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"cmp"
 	"fmt"
 	"image/color"
 	"slices"
@@ -70,7 +69,7 @@ func sampledSpans(tasks []demos.Task, res time.Duration) []span {
 	}
 	bins := newBinner(width)
 	for _, t := range tasks {
-		for _, s := range processSamples(t) {
+		for _, s := range t.Samples() {
 			// Spread each amount over its interval evenly: what the
 			// counters allow, and no more.
 			bins.addSpread(s.Start, s.End, string(demos.StateRunning), s.Running)
@@ -79,42 +78,6 @@ func sampledSpans(tasks []demos.Task, res time.Duration) []span {
 		}
 	}
 	return bins.spans()
-}
-
-// processSamples adds up a task's threads' samples interval by interval, as
-// one thread of execution would show them: running and waiting summed (at
-// most the interval), blocked the rest. The threads of one process are
-// read at the same moments, so their intervals match; idle threads (a Go
-// program's runtime threads) add nothing, instead of drowning the lane in
-// their blocked time.
-func processSamples(t demos.Task) []demos.Sample {
-	if len(t.Threads) == 1 {
-		return t.Threads[0].Samples
-	}
-	type key struct{ start, end time.Duration }
-	sum := map[key]*demos.Sample{}
-	var order []key
-	for _, th := range t.Threads {
-		for _, s := range th.Samples {
-			k := key{s.Start, s.End}
-			if sum[k] == nil {
-				sum[k] = &demos.Sample{Start: s.Start, End: s.End}
-				order = append(order, k)
-			}
-			sum[k].Running += s.Running
-			sum[k].Runnable += s.Runnable
-		}
-	}
-	slices.SortFunc(order, func(a, b key) int { return cmp.Compare(a.start, b.start) })
-	out := make([]demos.Sample, 0, len(order))
-	for _, k := range order {
-		s := *sum[k]
-		d := s.End - s.Start
-		s.Running = min(s.Running, d)
-		s.Runnable = min(s.Runnable, d-s.Running)
-		out = append(out, s)
-	}
-	return out
 }
 
 // addSpread adds weight w of name, spread evenly over from..to, to the bins
