@@ -214,3 +214,25 @@ func TestLegendNamesGapsOnlyWhenTheyShow(t *testing.T) {
 		}
 	}
 }
+
+// The summary a notebook shows folded under a chart holds the whole text
+// summary, escaped, under a line naming the chart.
+func TestFiguresData(t *testing.T) {
+	rec := poolRecording(2, 1, 30*ms, "<cpu>")
+	rec.Title = "a & b"
+	c := Timeline(rec)
+	d := c.FiguresData()
+	h, _ := d.Data["text/html"].(string)
+	for _, want := range []string{`<details class="conclab-figures"><summary>figures: a &amp; b (pool)</summary><pre>`,
+		"&lt;cpu&gt;", "concurrency", "</pre></details>"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("figures HTML lacks %q:\n%s", want, h)
+		}
+	}
+	if strings.Contains(h, "<cpu>") {
+		t.Error("a phase name reached the HTML unescaped")
+	}
+	if p, ok := d.Data["text/plain"].(string); !ok || p != "" {
+		t.Errorf("plain text %q: the chart's own display carries the summary for plain frontends", p)
+	}
+}

@@ -2,8 +2,10 @@ package plots
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
@@ -12,19 +14,44 @@ import (
 
 // Show displays the chart under the notebook cell when the program runs
 // with a display channel (gonbui.IsNotebook), as a PNG with the text summary
-// for frontends that cannot show images; otherwise it prints the summary to
-// standard output.
+// for frontends that cannot show images, followed by the summary folded
+// under a "figures" line that a reader opens with a click (JupyterLab
+// shows a PNG alone where both are offered); otherwise it prints the
+// summary to standard output. It returns once the kernel has shown the
+// chart, so that what the program prints next comes under it.
 func (c *Chart) Show() error {
 	if !gonbui.IsNotebook {
 		return c.print(os.Stdout)
 	}
-	return c.display(func(d *protocol.DisplayData) error {
+	send := func(d *protocol.DisplayData) error {
 		gonbui.SendData(d)
 		if err := gonbui.Error(); err != nil {
 			return fmt.Errorf("show chart: %w", err)
 		}
 		return nil
-	})
+	}
+	if err := c.display(send); err != nil {
+		return err
+	}
+	if err := send(c.FiguresData()); err != nil {
+		return err
+	}
+	// Text the program prints next comes on another pipe, and could
+	// overtake the chart: wait until the kernel has shown it.
+	gonbui.Sync()
+	return nil
+}
+
+// FiguresData is the chart's text summary as a Jupyter display message:
+// HTML that folds it under a one-line "figures" heading, and nothing for
+// plain-text frontends, which have it with the chart already.
+func (c *Chart) FiguresData() *protocol.DisplayData {
+	head, _, _ := strings.Cut(c.title, "\n")
+	return &protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextHTML: `<details class="conclab-figures"><summary>figures: ` + html.EscapeString(head) +
+			`</summary><pre>` + html.EscapeString(c.String()) + `</pre></details>`,
+		protocol.MIMETextPlain: "",
+	}}
 }
 
 // print writes the summary, for programs outside a notebook.

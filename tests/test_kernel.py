@@ -308,3 +308,24 @@ def test_live_not_on_the_first_line_is_explained(kernel):
     reply, _ = execute(kc, "%time\n%live\nfmt.Println(1)")
     assert reply["status"] == "error"
     assert "%live must be the first line" in reply["evalue"], reply["evalue"]
+
+
+def test_chart_shows_before_what_is_printed_after_it(kernel):
+    """plots' Show waits until the kernel has shown the chart (gonbui.Sync), so text the program
+    prints after it comes under it, although it travels on another pipe; the chart's figures follow
+    it, folded in HTML."""
+    _, kc = kernel
+    code = ('rec := demos.Goroutines(2, func(t *demos.T) { t.Phase("cpu") })\n'
+            'fmt.Println("before")\nplots.Timeline(rec).Show()\nfmt.Println("after")')
+    for _ in range(3):
+        reply, out = execute(kc, code)
+        assert reply["status"] == "ok", out
+        seq = []
+        for m in out:
+            if m["msg_type"] == "stream":
+                seq += [("stream", line) for line in m["content"]["text"].split()]
+            elif m["msg_type"] == "display_data":
+                seq.append(("display", "image/png" if "image/png" in m["content"]["data"] else "figures"))
+        assert seq == [("stream", "before"), ("display", "image/png"), ("display", "figures"), ("stream", "after")], seq
+        figures = next(m for m in out if "text/html" in m["content"].get("data", {}))["content"]["data"]["text/html"]
+        assert figures.startswith('<details class="conclab-figures">') and "concurrency" in figures, figures[:200]
