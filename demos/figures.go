@@ -102,7 +102,7 @@ func (r *Recording) Figures() Figures {
 		f.PeakRunning, f.PeakAt = peakRunning(r.Tasks)
 		if sampled(r.Tasks) {
 			f.PeakWindow = peakWindow
-			f.PeakRunning, f.PeakAt = peakSampled(r.Tasks, peakWindow)
+			f.PeakRunning, f.PeakAt = peakSampled(r.Tasks, r.Self, peakWindow)
 		}
 	}
 	return f
@@ -125,9 +125,11 @@ func sampled(tasks []Task) bool {
 	return false
 }
 
-// peakSampled is the most CPUs the tasks' threads used, on average over
-// any window of length w, and where such a window starts.
-func peakSampled(tasks []Task, w time.Duration) (float64, time.Duration) {
+// peakSampled is the most CPUs the tasks' threads and self (this process's)
+// used, on average over any window of length w, and where such a window
+// starts.
+func peakSampled(tasks []Task, self []Thread, w time.Duration) (float64, time.Duration) {
+	tasks = append(slices.Clip(tasks), Task{Threads: self})
 	var end time.Duration
 	for _, t := range tasks {
 		for _, th := range t.Threads {

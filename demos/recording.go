@@ -35,6 +35,11 @@ type Recording struct {
 	// process, "/proc every 2ms" for processes; "" when they were not
 	// recorded, and a note says why.
 	StateSource string `json:"state_source,omitempty"`
+	// Self is what this process's own threads did during a run of other
+	// processes (starting them, passing work and results), sampled like
+	// their threads: it is part of the run's CPU time, and so of its peak
+	// running, though no lane shows it.
+	Self []Thread `json:"self,omitempty"`
 }
 
 // A Task is one unit of work on one lane: a goroutine's function, a pool job,

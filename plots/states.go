@@ -118,6 +118,7 @@ func stateNames(pal *Palette, lanes []*Lanes) []string {
 			names = append(names, n)
 		}
 	}
+	var gaps, total time.Duration
 	for _, l := range lanes {
 		if !l.states {
 			continue
@@ -127,6 +128,14 @@ func stateNames(pal *Palette, lanes []*Lanes) []string {
 				for _, s := range t.States() {
 					add(string(s.State))
 				}
+				if len(t.Goroutines) > 0 {
+					for _, seg := range segments(stateTask(t)) {
+						total += seg.End - seg.Start
+						if seg.Phase == Unphased {
+							gaps += seg.End - seg.Start
+						}
+					}
+				}
 				if len(t.Threads) > 0 {
 					add(string(demos.StateRunning))
 					add(string(demos.StateRunnable))
@@ -134,6 +143,12 @@ func stateNames(pal *Palette, lanes []*Lanes) []string {
 				}
 			}
 		}
+	}
+	// Time of a task with no state known (before its goroutine existed,
+	// when the runner that started it was held up) is drawn gray; it gets
+	// an entry once it is wide enough to be seen.
+	if total > 0 && gaps*200 >= total {
+		add(Unphased)
 	}
 	return stateOrder(pal, names)
 }

@@ -109,3 +109,18 @@ func TestTimelineSampledStatesAreStacks(t *testing.T) {
 		t.Errorf("summary does not say where the states come from:\n%s", s)
 	}
 }
+
+// Time before a task's goroutine existed has no state: drawn gray, and
+// named in the legend once it is wide enough to see.
+func TestTimelineNamesUnknownState(t *testing.T) {
+	rec := &demos.Recording{Kind: demos.KindGoroutines, Wall: 10 * ms, GOMAXPROCS: 2, NumCPU: 2,
+		Tasks: []demos.Task{{Lane: "g0", End: 10 * ms, Goroutines: []demos.Goroutine{{ID: 3, States: []demos.Span{
+			{Start: ms, End: 10 * ms, State: demos.StateRunning}}}}}}}
+	if pic := svgOf(t, Timeline(rec)); !pic.hasTextContaining("state unknown") {
+		t.Error("a 1 ms stretch of unknown state is not in the legend")
+	}
+	rec.Tasks[0].Goroutines[0].States[0].Start = 0
+	if pic := svgOf(t, Timeline(rec)); pic.hasTextContaining("state unknown") {
+		t.Error("the legend names an unknown state no lane has")
+	}
+}
