@@ -52,7 +52,7 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 // stopOnError says that a cell failed and asked for the requests queued
 // behind it to be aborted (see abortQueued).
 type stopOnError struct {
-	took time.Duration // from the request's start to its reply
+	took time.Duration // from the request's start to just before its reply
 }
 
 // handleExecute answers an execute_request: it runs the cell's magics and
@@ -116,9 +116,14 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	content := errorContent(cellErr.Name, cellErr.Value, tb)
 	content["execution_count"] = count
 	content["user_expressions"] = map[string]any{}
+	// Measured before the reply goes out: a client that sends its next
+	// request on seeing the reply sends it more than took after the failed
+	// one, however late this goroutine runs again on a busy machine, and
+	// must not see it aborted.
+	took := time.Since(started)
 	err = k.reply(k.sockets.Shell, req, "execute_reply", content)
 	if stopQueue {
-		stop = &stopOnError{took: time.Since(started)}
+		stop = &stopOnError{took: took}
 	}
 	return stop, err
 }

@@ -192,6 +192,9 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 	}
 }
 
+// markWait bounds how long a finished cell waits for its output markers.
+const markWait = 10 * time.Second
+
 // interrupt asks the worker to stop the cell and returns the grace timer.
 func (e *Engine) interrupt(p *proc) <-chan time.Time {
 	if err := p.send(liveproto.Request{Op: liveproto.OpInterrupt}); err != nil {
@@ -202,7 +205,12 @@ func (e *Engine) interrupt(p *proc) <-chan time.Time {
 
 // finish handles the reply of a cell.
 func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out Output) error {
-	p.waitMarks(time.Second)
+	// The markers follow the cell's output on each stream; they always
+	// come while the worker lives, so a long wait costs nothing unless the
+	// machine is so busy (a first start building the standard library,
+	// say) that the streams are read late, when a short one would let the
+	// cell's output arrive after the cell has ended.
+	p.waitMarks(markWait)
 	if rep.Stuck {
 		return e.lost(p, out, &compiled.Error{Name: "Interrupted",
 			Value: "the cell could not be stopped (it is blocked where the interpreter cannot interrupt it)"})
