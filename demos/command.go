@@ -19,9 +19,9 @@ const maxCaptured = 64 << 10
 // at a time (all at once if limit < 1), and returns the recording and the
 // failures joined. Task i is cmds[i], on lane "pid <n>", with its exit code
 // and status, its CPU time (user+system) and its peak memory; the
-// recording's CPU time adds up this process's and the commands'. While a
-// command runs, its threads are sampled from /proc (Task.Threads): how
-// long each was on a CPU, waiting for one, or blocked, so that threads
+// recording's CPU time is the commands' (this process's own is SelfCPU).
+// While a command runs, its threads are sampled from /proc (Task.Threads):
+// how long each was on a CPU, waiting for one, or blocked, so that threads
 // taking turns (CPython's under its GIL) show as turns.
 //
 // A command whose Stdout is nil has its output kept as the task's result
@@ -55,6 +55,7 @@ func Commands(ctx context.Context, limit int, cmds ...*exec.Cmd) (*Recording, er
 	r.finish(rec)
 	sampler.close()
 	sampler.note(rec)
+	rec.SelfCPU, rec.CPU = rec.CPU, 0
 	for i := range tasks {
 		if t := &tasks[i]; t.PID != 0 {
 			t.Threads = sampler.threads(t.PID, t.Start, t.End)

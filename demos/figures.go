@@ -22,9 +22,10 @@ import (
 // Speedup is not among them: it compares two runs (see Compare and
 // Sweep.Speedup), never one run with itself.
 type Figures struct {
-	Wall time.Duration // from the run's start to its end
-	CPU  time.Duration // user+system CPU time of the process(es)
-	Busy time.Duration // the tasks' durations, summed
+	Wall    time.Duration // from the run's start to its end
+	CPU     time.Duration // user+system CPU time of the run's work (Recording.CPU)
+	SelfCPU time.Duration // for runs of processes, this process's CPU time meanwhile
+	Busy    time.Duration // the tasks' durations, summed
 
 	Parallelism float64 // CPU / Wall
 	Concurrency float64 // Busy / Wall
@@ -75,7 +76,7 @@ type LaneFigures struct {
 // Figures computes the recording's figures.
 func (r *Recording) Figures() Figures {
 	f := Figures{
-		Wall: r.Wall, CPU: r.CPU, Busy: r.Busy(),
+		Wall: r.Wall, CPU: r.CPU, SelfCPU: r.SelfCPU, Busy: r.Busy(),
 		Parallelism: r.Parallelism(), Concurrency: r.Concurrency(), Cores: r.Cores(), CPUs: r.NumCPU,
 		Source: r.StateSource, Time: StateTimes{},
 	}
@@ -102,7 +103,7 @@ func (r *Recording) Figures() Figures {
 		f.PeakRunning, f.PeakAt = peakRunning(r.Tasks)
 		if sampled(r.Tasks) {
 			f.PeakWindow = peakWindow
-			f.PeakRunning, f.PeakAt = peakSampled(r.Tasks, r.Self, peakWindow)
+			f.PeakRunning, f.PeakAt = peakSampled(r.Tasks, peakWindow)
 		}
 	}
 	return f
@@ -125,11 +126,9 @@ func sampled(tasks []Task) bool {
 	return false
 }
 
-// peakSampled is the most CPUs the tasks' threads and self (this process's)
-// used, on average over any window of length w, and where such a window
-// starts.
-func peakSampled(tasks []Task, self []Thread, w time.Duration) (float64, time.Duration) {
-	tasks = append(slices.Clip(tasks), Task{Threads: self})
+// peakSampled is the most CPUs the tasks' threads used, on average over
+// any window of length w, and where such a window starts.
+func peakSampled(tasks []Task, w time.Duration) (float64, time.Duration) {
 	var end time.Duration
 	for _, t := range tasks {
 		for _, th := range t.Threads {

@@ -19,8 +19,8 @@ import (
 // started, so its first phase, "spawn", shows what starting a process
 // costs; the phases and marks the function recorded follow. Tasks carry
 // the child's pid, the CPU time the function used and the child's peak
-// memory; the recording's CPU time adds up this process's and the
-// children's. When ctx ends, children are stopped (their T.Context is
+// memory; the recording's CPU time is the children's (this process's own is
+// SelfCPU). When ctx ends, children are stopped (their T.Context is
 // canceled) and killed shortly after if they do not return.
 func (p *Proc[A, R]) Run(ctx context.Context, args []A) ([]R, *Recording, error) {
 	return p.run(ctx, KindProcesses, len(args), true, args)
@@ -128,7 +128,7 @@ func runChildren(ctx context.Context, name, kind string, procs int, oneEach bool
 
 	rec := pr.r.recording(name, kind, procs)
 	pr.r.finish(rec)
-	rec.CPU += time.Duration(pr.childCPU.Load())
+	rec.SelfCPU, rec.CPU = rec.CPU, time.Duration(pr.childCPU.Load())
 	pr.sampler.close()
 	pr.sampler.note(rec)
 	for i := range pr.tasks {

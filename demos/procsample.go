@@ -2,7 +2,6 @@ package demos
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -51,7 +50,7 @@ type threadSeries struct {
 // A procSeries is everything read of one process, threads by first sight.
 type procSeries struct {
 	pid     int
-	born    time.Duration // when it was started, on the run's clock: its counters were zero then; < 0 for this process
+	born    time.Duration // when it was started, on the run's clock: its counters were zero then
 	threads []*threadSeries
 }
 
@@ -211,23 +210,17 @@ func newProcSampler(r *run) *procSampler {
 		close(s.done)
 		return s
 	}
-	// This process's own threads too: its part of the run (starting
-	// processes, passing work and results) is in the run's CPU time, and
-	// must be in its peak.
-	s.watch(os.Getpid(), -1)
 	go s.loop()
 	return s
 }
 
-// note says, for a recording, whether and how the states were sampled, and
-// puts this process's own threads in it (Recording.Self).
+// note says, for a recording, whether and how the states were sampled.
 func (s *procSampler) note(rec *Recording) {
 	if s.err != nil {
 		rec.Notes = append(rec.Notes, "states not recorded: "+s.err.Error())
 		return
 	}
 	rec.StateSource = sourceProc
-	rec.Self = s.threads(os.Getpid(), 0, rec.Wall)
 }
 
 // loop reads every watched process every samplePeriod.

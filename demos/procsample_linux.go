@@ -82,7 +82,7 @@ func (w *procWatch) list(at time.Duration) bool {
 		}
 		th := &threadSeries{tid: tid, name: threadName(dir + "/" + e.Name() + "/comm")}
 		switch prev := w.lastAt(); {
-		case first && w.ps.born >= 0 && w.ps.born < at:
+		case first && w.ps.born < at:
 			th.readings = append(th.readings, reading{at: w.ps.born})
 		case !first && prev < at:
 			th.readings = append(th.readings, reading{at: prev})

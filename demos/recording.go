@@ -15,7 +15,7 @@ type Recording struct {
 	Kind       string        `json:"kind"`       // "goroutines", "pool", "processes", "commands", ...
 	Tasks      []Task        `json:"tasks"`      // in the order they were started
 	Wall       time.Duration `json:"wall_ns"`    // from the run's start to its end
-	CPU        time.Duration `json:"cpu_ns"`     // user+system CPU of the process(es) during the run
+	CPU        time.Duration `json:"cpu_ns"`     // user+system CPU of the run's work: this process, or the processes it ran (see SelfCPU)
 	GOMAXPROCS int           `json:"gomaxprocs"` // at the run's start
 	NumCPU     int           `json:"numcpu"`     // runtime.NumCPU()
 	GoVersion  string        `json:"go_version"` // runtime.Version()
@@ -35,11 +35,11 @@ type Recording struct {
 	// process, "/proc every 2ms" for processes; "" when they were not
 	// recorded, and a note says why.
 	StateSource string `json:"state_source,omitempty"`
-	// Self is what this process's own threads did during a run of other
-	// processes (starting them, passing work and results), sampled like
-	// their threads: it is part of the run's CPU time, and so of its peak
-	// running, though no lane shows it.
-	Self []Thread `json:"self,omitempty"`
+	// SelfCPU is, for runs of other processes, the CPU time this process
+	// used meanwhile (starting them, passing work and results, reading
+	// their counters): CPU holds the processes' own, so that parallelism
+	// and peak running speak of the same threads.
+	SelfCPU time.Duration `json:"self_cpu_ns,omitempty"`
 }
 
 // A Task is one unit of work on one lane: a goroutine's function, a pool job,

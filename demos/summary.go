@@ -88,6 +88,10 @@ func (f Figures) Lines() []string {
 			"the OS counts CPU time at its scheduler's tick, and the tracer does a little work of its own)",
 			FormatDuration(f.CPU), FormatDuration(f.Wall)))
 	}
+	if f.SelfCPU > 0 {
+		lines = append(lines, fmt.Sprintf("this process meanwhile: CPU %s (starting the processes, passing work and results, reading their counters)",
+			FormatDuration(f.SelfCPU)))
+	}
 	lines = append(lines, fmt.Sprintf("concurrency %s = busy / wall: tasks under way on average, running or waiting",
 		formatRatio(f.Concurrency)))
 	if !f.States {

@@ -25,6 +25,7 @@ func init() {
 		"KindProcesses":   reflect.ValueOf(constant.MakeFromLiteral("\"processes\"", token.STRING, 0)),
 		"KindRecorder":    reflect.ValueOf(constant.MakeFromLiteral("\"recorder\"", token.STRING, 0)),
 		"KindSerial":      reflect.ValueOf(constant.MakeFromLiteral("\"serial\"", token.STRING, 0)),
+		"MinCPUWall":      reflect.ValueOf(demos.MinCPUWall),
 		"NewRecorder":     reflect.ValueOf(demos.NewRecorder),
 		"ReadJSON":        reflect.ValueOf(demos.ReadJSON),
 		"ReadSweepJSON":   reflect.ValueOf(demos.ReadSweepJSON),
