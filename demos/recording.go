@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -152,6 +153,14 @@ func (r *Recording) OutOfProcess() bool {
 		return true
 	}
 	return false
+}
+
+// NoteFirst adds notes, in order, before the others: for what a scenario
+// found (the updates a race lost), which readers and programs look for
+// first, ahead of what the run noted about itself (a busy machine, a slow
+// exit).
+func (r *Recording) NoteFirst(notes ...string) {
+	r.Notes = slices.Concat(notes, r.Notes)
 }
 
 // Failed lists the tasks that ended with an error, in recording order.

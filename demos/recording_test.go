@@ -209,3 +209,11 @@ func TestFiguresOfAHugeSample(t *testing.T) {
 		t.Errorf("peak running %v, want 0.5", f.PeakRunning)
 	}
 }
+
+func TestNoteFirst(t *testing.T) {
+	rec := &demos.Recording{Notes: []string{"the run ended late"}}
+	rec.NoteFirst("lost 3 updates", "by two writers")
+	if want := []string{"lost 3 updates", "by two writers", "the run ended late"}; !reflect.DeepEqual(rec.Notes, want) {
+		t.Errorf("notes %q, want %q", rec.Notes, want)
+	}
+}

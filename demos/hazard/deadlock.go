@@ -136,11 +136,10 @@ func Deadlock(ctx context.Context, cfg DeadlockConfig) *demos.Recording {
 			lines[i] = k.String()
 		}
 		victim := found[len(found)-1]
-		rec.Notes = append(rec.Notes,
-			fmt.Sprintf("deadlock found after %s: %s", demos.FormatDuration(foundAfter), strings.Join(lines, "; ")),
+		rec.NoteFirst(fmt.Sprintf("deadlock found after %s: %s", demos.FormatDuration(foundAfter), strings.Join(lines, "; ")),
 			fmt.Sprintf("the watchdog broke it by making %s give up waiting for %s", victim.who, victim.waitsFor))
 	} else if !cfg.Ordered {
-		rec.Notes = append(rec.Notes, "no deadlock this time")
+		rec.NoteFirst("no deadlock this time")
 	}
 	rec.Values = map[string]float64{"deadlocked": deadlocked}
 	return rec

@@ -126,7 +126,7 @@ func Livelock(ctx context.Context, cfg LivelockConfig) *demos.Recording {
 	}
 	rec.Values = map[string]float64{"rounds": float64(rounds), "finished": float64(finished)}
 	if finished == 0 {
-		rec.Notes = append(rec.Notes, fmt.Sprintf("livelock: for %d rounds both workers kept taking, reaching and backing off, and neither got both resources", rounds))
+		rec.NoteFirst(fmt.Sprintf("livelock: for %d rounds both workers kept taking, reaching and backing off, and neither got both resources", rounds))
 	}
 	return rec
 }

@@ -77,10 +77,10 @@ func Race(cfg RaceConfig) *demos.Recording {
 	rec.Kind = "race"
 	rec.Values = map[string]float64{"expected": float64(expected), "got": float64(got), "lost": float64(expected - got)}
 	if got < expected {
-		rec.Notes = append(rec.Notes, fmt.Sprintf("lost %d of %d updates (%.1f%%): increments overwrote each other",
+		rec.NoteFirst(fmt.Sprintf("lost %d of %d updates (%.1f%%): increments overwrote each other",
 			expected-got, expected, 100*float64(expected-got)/float64(expected)))
 	} else {
-		rec.Notes = append(rec.Notes, fmt.Sprintf("all %d updates counted", expected))
+		rec.NoteFirst(fmt.Sprintf("all %d updates counted", expected))
 	}
 	return rec
 }

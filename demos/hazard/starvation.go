@@ -110,7 +110,7 @@ func Starvation(ctx context.Context, cfg StarvationConfig) *demos.Recording {
 		"polite_hold_share":      share(polite.held),
 		"polite_longest_wait_ms": float64(longestWait) / float64(time.Millisecond),
 	}
-	rec.Notes = append(rec.Notes, fmt.Sprintf("the greedy worker held the lock %.0f%% of the time (%d times), the polite one %.1f%% (%d times)",
+	rec.NoteFirst(fmt.Sprintf("the greedy worker held the lock %.0f%% of the time (%d times), the polite one %.1f%% (%d times)",
 		100*share(greedy.held), greedy.acquired, 100*share(polite.held), polite.acquired))
 	return rec
 }

@@ -78,7 +78,7 @@ func CountShared(ctx context.Context, procs, increments int, synced bool) (*demo
 		rec.Title = "shared memory counter, with a lock"
 	}
 	rec.Values = map[string]float64{"expected": float64(expected), "got": float64(got), "lost": float64(expected - got)}
-	rec.Notes = append(rec.Notes, fmt.Sprintf("%d processes x %d increments: counted %d of %d", len(jobs), increments, got, expected))
+	rec.NoteFirst(fmt.Sprintf("%d processes x %d increments: counted %d of %d", len(jobs), increments, got, expected))
 	if err != nil {
 		return rec, fmt.Errorf("count in shared memory: %w", err)
 	}
