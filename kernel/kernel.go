@@ -154,6 +154,8 @@ func (k *Kernel) serve(ctx context.Context) error {
 		err = ctx.Err()
 	case restart := <-k.shutdown:
 		k.log.Info("shutdown", "restart", restart)
+	case <-watchParent(ctx):
+		k.log.Info("shutdown: the process that started this kernel is gone")
 	case sig := <-sigLoop(sigs, k):
 		k.log.Info("stopped by signal", "signal", sig.String())
 	}

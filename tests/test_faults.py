@@ -4,6 +4,7 @@ The figures land in FIGURES and conftest prints them as one summary line."""
 import os
 import queue
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -246,3 +247,45 @@ def test_restarts_and_shutdowns_leave_no_process():
                                       capture_output=True, text=True).stdout
     FIGURES["restarts"] = (f"{n} restarts, {restart_leaks} leaked processes; "
                            f"{n} shutdowns, {len(leaked) - restart_leaks} leaked processes")
+
+
+LAUNCHER = """
+import sys, time
+from jupyter_client.manager import KernelManager
+km = KernelManager(kernel_name="conclab")
+km.start_kernel()
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=60)
+kc.execute('exec.Command("sleep", "600").Run()')  # a cell with a child that outlives nothing
+print(km.provisioner.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_orphaned_kernel_exits_with_its_children():
+    """A launcher killed with SIGKILL cannot shut its kernel down: the kernel sees its parent gone
+    and shuts down, the cell it was running and that cell's children included."""
+    launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER],
+                                stdout=subprocess.PIPE, text=True)
+    try:
+        kernel_pid = int(launcher.stdout.readline())
+        deadline = time.monotonic() + 60
+        while not any("sleep 600" in procs.command_line(p) for p, _ in procs.descendants(kernel_pid)):
+            assert time.monotonic() < deadline, "the cell's child never started"
+            time.sleep(0.05)
+        below = procs.descendants(kernel_pid)
+        launcher.kill()
+        launcher.wait()
+        killed = time.monotonic()
+        while procs.alive(kernel_pid) and time.monotonic() - killed < 10:
+            time.sleep(0.02)
+        exited = time.monotonic() - killed
+        assert not procs.alive(kernel_pid), "the kernel outlived its launcher by 10 s"
+        time.sleep(0.5)
+        left = [p for p, t in below if procs.alive(p) and procs.start_time(p) == t]
+        assert not left, [procs.command_line(p) for p in left]
+        FIGURES["orphan"] = f"orphaned kernel exited {exited:.2f} s after its launcher was killed, 0 of {len(below)} children left"
+    finally:
+        launcher.kill()
+        launcher.wait()

@@ -18,6 +18,7 @@ import (
 	"github.com/conclab/conclab/kernel/live/internal/liveproto"
 	"github.com/conclab/conclab/kernel/procgroup"
 	"github.com/conclab/conclab/kernel/stdinwatch"
+	"github.com/conclab/conclab/kernel/workspace"
 )
 
 // proc is a running worker process, seen from the Engine.
@@ -66,6 +67,11 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 		}
 	}()
 	if p.dir, err = os.MkdirTemp(opt.TempDir, "conclab-live-"); err != nil {
+		return nil, fmt.Errorf("start live worker: %w", err)
+	}
+	// A kernel killed with SIGKILL cannot remove it: the next kernel's
+	// sweep does, knowing its owner is gone.
+	if err = workspace.Claim(p.dir); err != nil {
 		return nil, fmt.Errorf("start live worker: %w", err)
 	}
 	if p.disp, err = display.Open(p.dir, display.WithLogger(opt.Logger), display.WithWorkDir(opt.Dir)); err != nil {

@@ -17,8 +17,11 @@ import (
 // process that got the same pid.
 const ownerFile = ".owner"
 
-// claim records the calling process as the owner of dir.
-func claim(dir string) error {
+// Claim records the calling process as the owner of dir, a directory of
+// the kernel's under the temporary directory named conclab-*: Sweep
+// removes it once that process has gone without removing it (the live
+// engine's worker directories are claimed so).
+func Claim(dir string) error {
 	start, err := processStart(os.Getpid())
 	if err != nil {
 		return err
@@ -27,8 +30,9 @@ func claim(dir string) error {
 	return os.WriteFile(filepath.Join(dir, ownerFile), []byte(text), 0o600)
 }
 
-// Sweep removes the cell modules under tmpDir ("" means the system's
-// temporary directory) whose kernel has gone without removing its own:
+// Sweep removes the cell modules and other claimed directories under
+// tmpDir ("" means the system's temporary directory) whose kernel has gone
+// without removing its own:
 // killed with SIGKILL, or by the machine's out-of-memory killer. Modules of
 // running kernels, and directories it cannot tell, are left alone. It
 // returns how many it removed.

@@ -41,7 +41,7 @@ func Create(cacheDir, tmpDir string) (*Workspace, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := claim(dir); err != nil {
+	if err := Claim(dir); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
