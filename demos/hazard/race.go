@@ -65,7 +65,17 @@ func Race(cfg RaceConfig) *demos.Recording {
 	n := cmpOr(cfg.Goroutines, 4)
 	k := cmpOr(cfg.Increments, 100_000)
 	inc := counterFor(cfg.Mode, cfg.Yield)
+	// All goroutines start incrementing together: without the gate the
+	// first could finish before the last is created, and a run in which
+	// the goroutines never overlap loses nothing, by luck.
+	var ready atomic.Int64
+	start := make(chan struct{})
 	rec := demos.Goroutines(n, func(t *demos.T) {
+		t.Phase("wait for the others")
+		if ready.Add(1) == int64(n) {
+			close(start)
+		}
+		<-start
 		t.Phase("increment")
 		for range k {
 			inc.add()
