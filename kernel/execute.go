@@ -143,6 +143,9 @@ func (k *Kernel) executeSafely(ctx context.Context, code string, count int, out 
 // execute runs one cell's code: magics and shell lines in order, then the
 // Go program if the cell has one.
 func (k *Kernel) execute(ctx context.Context, code string, count int, out *output) error {
+	if err := k.ensureWorkDir(out); err != nil {
+		return err
+	}
 	if body, reset, ok, bad := live.Strip(code); ok {
 		return k.executeLive(ctx, body, reset, bad, out)
 	}

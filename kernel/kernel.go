@@ -37,6 +37,7 @@ type Kernel struct {
 	session string // this kernel's own session id for the messages it starts
 
 	ws       *workspace.Workspace
+	workDir  string // where cells run: the notebook's folder, as the kernel started
 	engine   *compiled.Engine
 	live     *live.Engine // %live cells: an interpreter whose state survives cells
 	complete *complete.Completer
@@ -111,8 +112,13 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 
+	workDir, err := os.Getwd()
+	if err != nil {
+		log.Warn("no working directory", "err", err)
+	}
 	k := &Kernel{
 		log:        log,
+		workDir:    workDir,
 		info:       info,
 		sockets:    sockets,
 		session:    newID(),

@@ -289,3 +289,41 @@ def test_orphaned_kernel_exits_with_its_children():
     finally:
         launcher.kill()
         launcher.wait()
+
+
+def test_cell_that_removes_what_the_kernel_relies_on(tmp_path):
+    """Cells run as the kernel's user: one may remove the notebook's folder, the cell module or the
+    project source every build uses. The next cell puts back what it needs, says so, and runs; %live,
+    shell lines and cell magics carry on too."""
+    folder = tmp_path / "notebook"
+    folder.mkdir()
+    # A cache of its own: the source it damages is no other kernel's.
+    km, kc = start(cwd=str(folder), env=dict(os.environ, CONCLAB_CACHE=str(tmp_path / "cache")))
+    try:
+        damages = [
+            # The cell module: the cell's parent is the kernel, whose pid its owner file names.
+            ('dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "conclab-*", ".owner"))\n'
+             'for _, f := range dirs {\n'
+             '\tif b, _ := os.ReadFile(f); strings.HasPrefix(string(b), strconv.Itoa(os.Getppid())+" ") {\n'
+             '\t\tos.RemoveAll(filepath.Dir(f))\n\t}\n}', "made the cell module"),
+            # The project source: a file removed from the demos package.
+            ('src, _ := filepath.Glob(filepath.Join(os.Getenv("CONCLAB_CACHE"), "src-*", "demos", "recording.go"))\n'
+             'for _, f := range src {\n\tos.Remove(f)\n}', "restored"),
+            (f"!rm -rf {folder}", "working directory"),
+        ]
+        for damage, said in damages:
+            reply, out = execute(kc, damage)
+            assert reply["status"] == "ok", out
+            reply, out = execute(kc, 'rec := demos.Goroutines(2, func(t *demos.T) {})\n'
+                                     'wd, _ := os.Getwd()\nfmt.Println(len(rec.Tasks), wd)')
+            assert reply["status"] == "ok", out
+            assert text(out) == f"2 {folder}\n", out
+            assert said in text(out, "stderr"), (said, text(out, "stderr"))
+        for code in ["!pwd", "%%bash\npwd", "%live\nwd, _ := os.Getwd()\nfmt.Println(wd)"]:
+            reply, out = execute(kc, code)
+            assert reply["status"] == "ok", (code, out)
+            assert text(out).strip() == str(folder), (code, out)
+        FIGURES["damage"] = f"{len(damages)} damages by cells repaired"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -136,10 +137,30 @@ func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st Settings,
 	if err != nil {
 		return &Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
 	}
+	if err := e.repair(out); err != nil {
+		return err
+	}
 	bin, err := e.build(ctx, prog, st)
 	if err != nil {
 		return err
 	}
 	e.session.Commit(prog)
 	return e.run(ctx, prog, bin, st, out)
+}
+
+// repair puts back what an earlier cell removed or changed of the
+// workspace, telling the user, before the build relies on it.
+func (e *Engine) repair(out Output) error {
+	did, err := e.opt.Workspace.Repair()
+	if len(did) > 0 {
+		out.Stream("stderr", "conclab: a cell had damaged the kernel's workspace: "+strings.Join(did, "; ")+".\n")
+	}
+	if err == nil {
+		err = os.MkdirAll(e.opt.BinCache, 0o700)
+	}
+	if err != nil {
+		msg := "the kernel's workspace is damaged beyond repair; restart the kernel"
+		return &Error{Name: "WorkspaceError", Value: msg, Traceback: []string{msg, err.Error()}}
+	}
+	return nil
 }

@@ -322,3 +322,37 @@ func TestDisplaysKeepTheirPlaceAmongPrints(t *testing.T) {
 		t.Errorf("%d displays, want 30", next)
 	}
 }
+
+// A cell runs as the kernel's user and may remove or change what later
+// builds rely on; the next cell puts it back, says so, and runs.
+func TestCellThatDamagesTheWorkspace(t *testing.T) {
+	e := newEngine(t)
+	ws := e.opt.Workspace
+	damage := []struct {
+		name, src, note string
+	}{
+		{"module removed", fmt.Sprintf("os.RemoveAll(%q)", ws.Dir), "made the cell module"},
+		{"go.mod changed", fmt.Sprintf("os.WriteFile(%q, []byte(\"module x\\n\"), 0o600)", ws.Dir+"/go.mod"), "go.mod"},
+		{"package given a stray file", fmt.Sprintf("os.WriteFile(%q, []byte(\"package demos\\nfunc Goroutines() {}\\n\"), 0o600)", ws.SrcDir+"/demos/zz.go"), "removed 1 file"},
+		{"package file removed", fmt.Sprintf("os.Remove(%q)", ws.SrcDir+"/demos/recording.go"), "restored 1 file"},
+	}
+	for i, d := range damage {
+		t.Run(d.name, func(t *testing.T) {
+			var out recorder
+			if err := run(t, e, 2*i+1, "import \"os\"\n"+d.src, Settings{}, &out); err != nil {
+				t.Fatal(err)
+			}
+			out = recorder{}
+			src := "import \"github.com/conclab/conclab/demos\"\nfmt.Println(len(demos.Goroutines(2, func(*demos.T) {}).Tasks))"
+			if err := run(t, e, 2*i+2, src, Settings{}, &out); err != nil {
+				t.Fatalf("the cell after the damage: %v", err)
+			}
+			if got := out.stdout.String(); got != "2\n" {
+				t.Errorf("stdout %q, want 2", got)
+			}
+			if !strings.Contains(out.stderr.String(), d.note) {
+				t.Errorf("stderr %q does not say %q", out.stderr.String(), d.note)
+			}
+		})
+	}
+}

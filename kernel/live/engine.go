@@ -365,6 +365,13 @@ func (e *Engine) Interrupt() bool {
 	return true
 }
 
+// Running reports whether a worker holds a live session now.
+func (e *Engine) Running() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.proc != nil
+}
+
 // Reset ends the session (%live reset): variables, functions, types and
 // goroutines are gone; the next live cell starts a new worker.
 func (e *Engine) Reset() error {

@@ -22,12 +22,27 @@ const ownerFile = ".owner"
 // removes it once that process has gone without removing it (the live
 // engine's worker directories are claimed so).
 func Claim(dir string) error {
-	start, err := processStart(os.Getpid())
+	text, err := ownerText()
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("%d %d\n", os.Getpid(), start)
-	return os.WriteFile(filepath.Join(dir, ownerFile), []byte(text), 0o600)
+	return os.WriteFile(filepath.Join(dir, ownerFile), text, 0o600)
+}
+
+// ownerText is what an owner file of the calling process holds.
+func ownerText() ([]byte, error) {
+	start, err := processStart(os.Getpid())
+	if err != nil {
+		return nil, err
+	}
+	return fmt.Appendf(nil, "%d %d\n", os.Getpid(), start), nil
+}
+
+// ownedBySelf reports whether b, an owner file's content, names the
+// calling process.
+func ownedBySelf(b []byte) bool {
+	text, err := ownerText()
+	return err == nil && bytes.Equal(b, text)
 }
 
 // Sweep removes the cell modules and other claimed directories under

@@ -23,13 +23,28 @@ import (
 type Workspace struct {
 	Dir    string // the cell module: go.mod, go.sum, main.go
 	SrcDir string // the unpacked project source that the cell module replaces
+
+	cacheDir string
+	source   []sourceFile      // what SrcDir must hold
+	module   map[string][]byte // what Dir's go.mod and go.sum must hold
+	seen     map[string]stamp  // the source files as last checked
+	want     map[string][]byte // source by path, and its directories:
+	dirs     map[string]bool   // made at the first Repair
 }
 
 // Create unpacks the project source under cacheDir (once per source hash,
 // shared by all kernels) and makes a private cell module in a new 0700
 // directory under tmpDir ("" means the system's temporary directory).
 func Create(cacheDir, tmpDir string) (*Workspace, error) {
-	src, err := Unpack(cacheDir)
+	source, hash, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	src, err := unpack(cacheDir, source, hash)
+	if err != nil {
+		return nil, err
+	}
+	module, err := moduleFiles(src)
 	if err != nil {
 		return nil, err
 	}
@@ -37,26 +52,28 @@ func Create(cacheDir, tmpDir string) (*Workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
-	if err := writeModule(dir, src); err != nil {
+	w := &Workspace{Dir: dir, SrcDir: src, cacheDir: cacheDir, source: source, module: module}
+	if _, err := w.Repair(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	if err := Claim(dir); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("workspace: %w", err)
-	}
-	return &Workspace{Dir: dir, SrcDir: src}, nil
+	return w, nil
 }
 
 // Remove deletes the cell module (not the shared source).
 func (w *Workspace) Remove() error { return os.RemoveAll(w.Dir) }
 
-// Unpack writes the embedded project source to cacheDir/src-<hash> unless it
-// is there already, and returns that directory. The hash covers every file,
-// so a new release never builds against an old copy.
-func Unpack(cacheDir string) (string, error) {
+// A sourceFile is one file of the embedded project source.
+type sourceFile struct {
+	path string // slash-separated, relative to the source root
+	data []byte
+}
+
+// embedded returns the files of the embedded project source and a hash of
+// them all, which names the directory they are unpacked to.
+func embedded() ([]sourceFile, string, error) {
 	h := sha256.New()
-	var files []string
+	var files []sourceFile
 	err := fs.WalkDir(conclab.Source, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -67,13 +84,28 @@ func Unpack(cacheDir string) (string, error) {
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
 		h.Write(b)
-		files = append(files, p)
+		files = append(files, sourceFile{p, b})
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("unpack source: %w", err)
+		return nil, "", fmt.Errorf("unpack source: %w", err)
 	}
-	dst := filepath.Join(cacheDir, "src-"+hex.EncodeToString(h.Sum(nil))[:16])
+	return files, hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// Unpack writes the embedded project source to cacheDir/src-<hash> unless it
+// is there already, and returns that directory. The hash covers every file,
+// so a new release never builds against an old copy.
+func Unpack(cacheDir string) (string, error) {
+	files, hash, err := embedded()
+	if err != nil {
+		return "", err
+	}
+	return unpack(cacheDir, files, hash)
+}
+
+func unpack(cacheDir string, files []sourceFile, hash string) (string, error) {
+	dst := filepath.Join(cacheDir, "src-"+hash)
 	if _, err := os.Stat(filepath.Join(dst, "go.mod")); err == nil {
 		// In use: SweepSources keeps what kernels started lately.
 		now := time.Now()
@@ -90,13 +122,12 @@ func Unpack(cacheDir string) (string, error) {
 		return "", fmt.Errorf("unpack source: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	for _, p := range files {
-		b, _ := fs.ReadFile(conclab.Source, p)
-		out := filepath.Join(tmp, filepath.FromSlash(p))
+	for _, f := range files {
+		out := filepath.Join(tmp, filepath.FromSlash(f.path))
 		if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
 			return "", fmt.Errorf("unpack source: %w", err)
 		}
-		if err := os.WriteFile(out, b, 0o600); err != nil {
+		if err := os.WriteFile(out, f.data, 0o600); err != nil {
 			return "", fmt.Errorf("unpack source: %w", err)
 		}
 	}
@@ -112,17 +143,33 @@ func Unpack(cacheDir string) (string, error) {
 	return dst, nil
 }
 
-// writeModule writes go.mod and go.sum of the cell module: every requirement
-// of the project (so that imports of its dependencies resolve offline from
-// the module cache) and a replace directive to the unpacked source.
+// writeModule writes go.mod and go.sum of a module that builds against the
+// project source unpacked in src.
 func writeModule(dir, src string) error {
+	files, err := moduleFiles(src)
+	if err != nil {
+		return err
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			return fmt.Errorf("workspace %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// moduleFiles returns go.mod and go.sum of a module that builds against the
+// project source unpacked in src: every requirement of the project (so that
+// imports of its dependencies resolve offline from the module cache) and a
+// replace directive to the source.
+func moduleFiles(src string) (map[string][]byte, error) {
 	projMod, err := fs.ReadFile(conclab.Source, "go.mod")
 	if err != nil {
-		return fmt.Errorf("workspace go.mod: %w", err)
+		return nil, fmt.Errorf("workspace go.mod: %w", err)
 	}
 	pf, err := modfile.ParseLax("go.mod", projMod, nil)
 	if err != nil {
-		return fmt.Errorf("workspace go.mod: %w", err)
+		return nil, fmt.Errorf("workspace go.mod: %w", err)
 	}
 	var b strings.Builder
 	b.WriteString("module conclab.cell\n\n")
@@ -136,15 +183,9 @@ func writeModule(dir, src string) error {
 	}
 	b.WriteString(")\n\n")
 	fmt.Fprintf(&b, "replace %s => %s\n", conclab.ModulePath, src)
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(b.String()), 0o600); err != nil {
-		return fmt.Errorf("workspace go.mod: %w", err)
-	}
 	sum, err := fs.ReadFile(conclab.Source, "go.sum")
 	if err != nil {
-		return fmt.Errorf("workspace go.sum: %w", err)
+		return nil, fmt.Errorf("workspace go.sum: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o600); err != nil {
-		return fmt.Errorf("workspace go.sum: %w", err)
-	}
-	return nil
+	return map[string][]byte{"go.mod": []byte(b.String()), "go.sum": sum}, nil
 }
