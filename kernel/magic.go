@@ -41,6 +41,7 @@ func steps(c *cell.Cell) []step {
 type magic struct {
 	usage string
 	help  string
+	arity arity // checked before run
 	run   func(k *Kernel, ctx context.Context, args []string, st *compiled.Settings, out *output) error
 }
 
@@ -49,30 +50,27 @@ type magic struct {
 // variable) because %help reads it.
 func magicTable() map[string]magic {
 	return map[string]magic{
-		"goflags": {"%goflags [flags...]", "set `go build` flags for the following cells (e.g. -race); no flags: show them; \"\" clears", (*Kernel).magicGoflags},
-		"env":     {"%env NAME VALUE", "set an environment variable for programs and shell lines; %env NAME shows it", (*Kernel).magicEnv},
-		"args":    {"%args [args...]", "set the program's os.Args[1:] for the following cells; no args clears them", (*Kernel).magicArgs},
-		"ls":      {"%ls", "list the remembered declarations (also %list)", (*Kernel).magicList},
-		"list":    {"%list", "same as %ls", (*Kernel).magicList},
-		"rm":      {"%rm NAME...", "forget remembered declarations by name (also %remove)", (*Kernel).magicRemove},
-		"remove":  {"%remove NAME...", "same as %rm", (*Kernel).magicRemove},
-		"reset":   {"%reset", "forget every remembered declaration", (*Kernel).magicReset},
-		"help":    {"%help", "show this help", (*Kernel).magicHelp},
-		"doc":     {"%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", (*Kernel).magicDoc},
-		"gomaxprocs": {"%gomaxprocs N", "run this cell with GOMAXPROCS=N (N=1 is like Python's GIL: one goroutine runs at a time)",
+		"goflags": {"%goflags [flags...]", "set `go build` flags for the following cells (e.g. -race); no flags: show them; \"\" clears", anyArgs, (*Kernel).magicGoflags},
+		"env":     {"%env NAME VALUE", "set an environment variable for programs and shell lines; %env NAME shows it", arity{1, 2}, (*Kernel).magicEnv},
+		"args":    {"%args [args...]", "set the program's os.Args[1:] for the following cells; no args clears them", anyArgs, (*Kernel).magicArgs},
+		"ls":      {"%ls", "list the remembered declarations (also %list)", noArgs, (*Kernel).magicList},
+		"list":    {"%list", "same as %ls", noArgs, (*Kernel).magicList},
+		"rm":      {"%rm NAME...", "forget remembered declarations by name (also %remove)", someArgs, (*Kernel).magicRemove},
+		"remove":  {"%remove NAME...", "same as %rm", someArgs, (*Kernel).magicRemove},
+		"reset":   {"%reset", "forget every remembered declaration", noArgs, (*Kernel).magicReset},
+		"help":    {"%help", "show this help", noArgs, (*Kernel).magicHelp},
+		"doc":     {"%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", oneArg, (*Kernel).magicDoc},
+		"gomaxprocs": {"%gomaxprocs N", "run this cell with GOMAXPROCS=N (N=1 is like Python's GIL: one goroutine runs at a time)", oneArg,
 			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				n, err := oneInt(args, "%gomaxprocs N")
+				n, err := parseGOMAXPROCS("%gomaxprocs", args[0])
 				if err != nil {
 					return err
 				}
 				st.GOMAXPROCS = n
 				return nil
 			}},
-		"timeout": {"%timeout DURATION", "stop this cell after DURATION (e.g. 5s, 500ms) with a clear message",
+		"timeout": {"%timeout DURATION", "stop this cell after DURATION (e.g. 5s, 500ms) with a clear message", oneArg,
 			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				if len(args) != 1 {
-					return errorf("UsageError", "usage: %%timeout DURATION (e.g. %%timeout 5s)")
-				}
 				d, err := time.ParseDuration(args[0])
 				if err != nil || d <= 0 {
 					return errorf("UsageError", "%%timeout: %q is not a positive duration like 5s or 500ms", args[0])
@@ -80,20 +78,17 @@ func magicTable() map[string]magic {
 				st.Timeout = d
 				return nil
 			}},
-		"time": {"%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory",
+		"time": {"%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory", noArgs,
 			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
 				st.Time = true
 				return nil
 			}},
-		"trace": {"%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary",
+		"trace": {"%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary", noArgs,
 			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				if len(args) > 0 {
-					return errorf("UsageError", "%%trace takes no arguments")
-				}
 				st.Trace = true
 				return nil
 			}},
-		"race": {"%race", "build and run this cell with the race detector",
+		"race": {"%race", "build and run this cell with the race detector", noArgs,
 			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
 				st.GoFlags = appendMissing(st.GoFlags, "-race")
 				return nil
@@ -116,6 +111,12 @@ func (k *Kernel) runStep(ctx context.Context, s step, st *compiled.Settings, out
 	if err != nil {
 		return errorf("UsageError", "line %d: %%%s: %v", s.line, s.magic.Name, err)
 	}
+	if err := m.arity.check(s.magic.Name, m.usage, len(args)); err != nil {
+		return err
+	}
+	if err := noNUL("%"+s.magic.Name, args...); err != nil {
+		return err
+	}
 	return m.run(k, ctx, args, st, out)
 }
 
@@ -127,6 +128,9 @@ func (k *Kernel) magicGoflags(_ context.Context, args []string, st *compiled.Set
 	case len(args) == 1 && args[0] == "":
 		k.settings.GoFlags = nil
 	default:
+		if err := checkGoFlags(args); err != nil {
+			return err
+		}
 		k.settings.GoFlags = args
 	}
 	st.GoFlags = k.settings.GoFlags
@@ -144,8 +148,11 @@ func (k *Kernel) magicEnv(_ context.Context, args []string, st *compiled.Setting
 		}
 		return nil
 	case 2:
-		if args[0] == "" || strings.ContainsAny(args[0], "= ") {
-			return errorf("UsageError", "%%env: %q is not a variable name", args[0])
+		if err := checkEnvName(args[0]); err != nil {
+			return err
+		}
+		if err := checkEnvValue(args[0], args[1]); err != nil {
+			return err
 		}
 		k.settings.Env = setEnv(k.settings.Env, args[0], args[1])
 		st.Env = k.settings.Env
@@ -223,6 +230,9 @@ func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Setti
 	if strings.HasPrefix(command, "*") {
 		command, dir = strings.TrimPrefix(command, "*"), k.ws.Dir
 	}
+	if err := noNUL(fmt.Sprintf("line %d: shell line", s.Line), command); err != nil {
+		return err
+	}
 	cmd := exec.Command("sh", "-c", command)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), st.Env...)
@@ -252,17 +262,6 @@ type streamTo struct {
 func (s streamTo) Write(p []byte) (int, error) {
 	s.out.Stream(s.name, string(p))
 	return len(p), nil
-}
-
-func oneInt(args []string, usage string) (int, error) {
-	if len(args) != 1 {
-		return 0, errorf("UsageError", "usage: %s", usage)
-	}
-	n, err := strconv.Atoi(args[0])
-	if err != nil || n < 1 {
-		return 0, errorf("UsageError", "%s: %q is not a whole number of at least 1", usage, args[0])
-	}
-	return n, nil
 }
 
 func appendMissing(list []string, s string) []string {

@@ -33,6 +33,9 @@ func (k *Kernel) runCellMagic(ctx context.Context, m *cell.CellMagic, out *outpu
 	default:
 		return errorf("UsageError", "unknown cell magic %%%%%s; %%help lists the magics", m.Name)
 	}
+	if err := noNUL("%%"+m.Name, argv...); err != nil {
+		return err
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin = strings.NewReader(m.Body)
 	cmd.Env = append(os.Environ(), k.settings.Env...)

@@ -332,3 +332,38 @@ def test_chart_shows_before_what_is_printed_after_it(kernel):
         assert seq == [("stream", "before"), ("display", "image/png"), ("display", "figures"), ("stream", "after")], seq
         figures = next(m for m in out if "text/html" in m["content"].get("data", {}))["content"]["data"]["text/html"]
         assert figures.startswith('<details class="conclab-figures">') and "concurrency" in figures, figures[:200]
+
+
+def test_magic_arguments_are_checked_before_they_take_effect(kernel):
+    """Arguments the runtime, the go command or the OS would refuse later are a UsageError at once,
+    saying what is allowed, and leave the session's settings as they were."""
+    _, kc = kernel
+    execute(kc, "%goflags -tags=conclabtest")
+    cases = [
+        ("%gomaxprocs 100000\nfmt.Println(1)", "from 1 to 1024"),
+        ("%gomaxprocs 0", "from 1 to 1024"),
+        ("%env GOMAXPROCS 100000", "from 1 to 1024"),
+        ("%env A=B 1", "not a variable name"),
+        ("%goflags -o /tmp/elsewhere", "chooses where the program is built"),
+        ("%goflags main.go", "not a flag"),
+        ("%goflags -buildmode=plugin", "program to run"),
+        ("%args a\x00b", "NUL"),
+        ("%time fmt.Println(1)", "takes no arguments"),
+        ("%race now", "takes no arguments"),
+        ("%timeout", "usage: %timeout"),
+        ("%rm", "usage: %rm"),
+        ("!echo a\x00b", "NUL"),
+        ("%%script py\x00thon3\nprint(1)", "NUL"),
+    ]
+    for code, want in cases:
+        start = time.monotonic()
+        reply, out = execute(kc, code)
+        assert reply["status"] == "error" and reply["ename"] == "UsageError", (code, reply)
+        assert want in reply["evalue"], (code, reply["evalue"])
+        assert time.monotonic() - start < 10, (code, "refused only after the cell ran")
+        assert not text(out), (code, "ran although refused", out)
+    reply, out = execute(kc, "%goflags")
+    assert text(out) == '%goflags: ["-tags=conclabtest"]\n', out
+    execute(kc, '%goflags ""')
+    reply, out = execute(kc, '%gomaxprocs 1024\nfmt.Println(runtime.GOMAXPROCS(0))')
+    assert reply["status"] == "ok" and text(out) == "1024\n", (reply, out)
