@@ -117,6 +117,9 @@ type Trace struct {
 	// program stopped before it could finish writing it. What came before
 	// is all here.
 	Incomplete string
+	// Limited reports whether Read stopped at Options.MaxEvents: the trace
+	// goes on past Span, and what came before is all here.
+	Limited bool
 }
 
 // A Log is a message a goroutine logged with runtime/trace.Log.
@@ -141,6 +144,11 @@ type Options struct {
 	// count as the program's, and Hide is not used. For a reader that
 	// knows its goroutines by other means (their parents, its logs).
 	NoStacks bool
+	// MaxEvents, when positive, is how many events Read takes in: it stops
+	// there and sets Trace.Limited. What a Trace holds grows with its
+	// events (about 70 bytes each), so this bounds the reader's memory
+	// however long the trace is.
+	MaxEvents int
 }
 
 // ErrEmpty is returned for a trace with no events, such as the file of a
@@ -175,7 +183,7 @@ func Read(r io.Reader, opt Options) (t *Trace, err error) {
 		}
 		return nil, fmt.Errorf("read trace: %w", err)
 	}
-	incomplete := ""
+	incomplete, limited := "", false
 	for {
 		ev, err := tr.ReadEvent()
 		if err == io.EOF {
@@ -183,6 +191,10 @@ func Read(r io.Reader, opt Options) (t *Trace, err error) {
 		}
 		if err != nil {
 			incomplete = firstLine(err.Error())
+			break
+		}
+		if opt.MaxEvents > 0 && b.events >= opt.MaxEvents && ev.Kind() != trace.EventSync {
+			limited = true // an event past the limit: the trace goes on
 			break
 		}
 		b.event(ev)
@@ -193,7 +205,9 @@ func Read(r io.Reader, opt Options) (t *Trace, err error) {
 		}
 		return nil, ErrEmpty
 	}
-	return b.finish(incomplete), nil
+	t = b.finish(incomplete)
+	t.Limited = limited
+	return t, nil
 }
 
 func firstLine(s string) string {

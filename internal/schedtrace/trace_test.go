@@ -341,3 +341,20 @@ func TestLaneName(t *testing.T) {
 		}
 	}
 }
+
+func TestReadMaxEvents(t *testing.T) {
+	full := readKnown(t, Options{})
+	if full.Limited {
+		t.Fatal("a trace read whole is Limited")
+	}
+	for _, n := range []int{1, 100, full.Events / 2, full.Events, full.Events + 1} {
+		tr := readKnown(t, Options{MaxEvents: n})
+		if want := min(n, full.Events); tr.Events != want || tr.Limited != (n < full.Events) {
+			t.Errorf("MaxEvents %d: %d events, Limited %v; want %d events of %d", n, tr.Events, tr.Limited, want, full.Events)
+		}
+		if tr.Span > full.Span {
+			t.Errorf("MaxEvents %d: span %v longer than the whole trace's %v", n, tr.Span, full.Span)
+		}
+		checkWellFormed(t, tr)
+	}
+}

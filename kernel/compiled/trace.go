@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +28,12 @@ const (
 	// maxTraceBytes bounds the trace the kernel reads: a longer run makes
 	// a trace too large to parse quickly in the kernel's memory.
 	maxTraceBytes = 64 << 20
+	// maxTraceEvents bounds the events the kernel takes in from a trace:
+	// what it keeps and draws grows with them (a 64 MB trace of 11 million
+	// events took the kernel to 640 MB), and a quarter million events
+	// hold more than a picture can show. The picture of a longer trace
+	// ends there (the kernel peaks near 200 MB), and a note says so.
+	maxTraceEvents = 250_000
 	// traceFlushLimit is how long an interrupt or a timeout waits for the
 	// program to finish its trace before stopping it: the program's watcher
 	// looks every 25 ms, and a large trace takes a moment to write out.
@@ -34,7 +42,8 @@ const (
 
 // A tracing is the kernel's side of one traced run.
 type tracing struct {
-	path string
+	path      string
+	maxEvents int // maxTraceEvents; tests take less
 }
 
 func newTracing(runDir string) *tracing {
@@ -42,7 +51,7 @@ func newTracing(runDir string) *tracing {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs // the program may change its directory
 	}
-	return &tracing{path: path}
+	return &tracing{path: path, maxEvents: maxTraceEvents}
 }
 
 // env is the program's environment entry that turns tracing on.
@@ -92,6 +101,11 @@ func (t *tracing) report(out Output, prog *cell.Program) {
 		out.Stream("stderr", "conclab: %trace: "+err.Error()+"\n")
 		return
 	}
+	if tr.Events > maxTraceEvents/4 {
+		// A large trace leaves the kernel's heap grown for the rest of
+		// the session unless handed back at once.
+		defer debug.FreeOSMemory()
+	}
 	view := schedview.View(tr, schedview.Options{Title: "%trace: the scheduler's view of this cell", Position: position(prog)})
 	view.Summary = append(view.Summary, notes...)
 	chart := plots.Sched(view)
@@ -129,11 +143,16 @@ func (t *tracing) read() (*schedtrace.Trace, []string, error) {
 		return nil, nil, fmt.Errorf("reading the trace: %w", err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > maxTraceBytes {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the trace: %w", err)
+	}
+	if fi.Size() > maxTraceBytes {
 		return nil, nil, fmt.Errorf("the trace is %d MB, more than the %d MB %%trace reads; trace a shorter run",
 			fi.Size()>>20, maxTraceBytes>>20)
 	}
-	tr, err := schedtrace.Read(f, schedtrace.Options{Hide: func(fn string) bool {
+	r := &countingReader{r: f}
+	tr, err := schedtrace.Read(r, schedtrace.Options{MaxEvents: t.maxEvents, Hide: func(fn string) bool {
 		return strings.HasPrefix(fn, cell.TraceFuncPrefix) // the trace's own watcher
 	}})
 	cut := "the program ended before it could finish its trace (os.Exit, log.Fatal, a panic outside main, " +
@@ -145,6 +164,14 @@ func (t *tracing) read() (*schedtrace.Trace, []string, error) {
 		return nil, nil, err
 	}
 	var notes []string
+	if tr.Limited {
+		// The parser reads a generation ahead of the events it gives, so
+		// the share of the file read is an upper bound.
+		notes = append(notes, fmt.Sprintf("the picture shows the first %s of the run, the first %d events "+
+			"(at most %.0f%% of a %d MB trace): %%trace takes in at most %d events to keep the kernel's memory bounded; "+
+			"trace a shorter run to see all of it", strings.TrimSpace(formatSpan(tr.Span)), tr.Events,
+			100*float64(r.n)/float64(max(fi.Size(), 1)), max(fi.Size()>>20, 1), t.maxEvents))
+	}
 	switch {
 	case doneErr != nil:
 		notes = append(notes, cut+": the picture ends early")
@@ -176,3 +203,15 @@ func pixels(l vg.Length) int { return int(float64(l/vg.Inch)*96 + 0.5) }
 
 // formatSpan prints a duration the way %time does.
 func formatSpan(d time.Duration) string { return round(d).String() }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

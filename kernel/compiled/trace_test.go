@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conclab/conclab/internal/schedtrace/schedtracetest"
 	"github.com/conclab/conclab/kernel/cell"
 )
 
@@ -213,5 +214,33 @@ func TestTraceReadProblems(t *testing.T) {
 				t.Errorf("notice %q does not say where it comes from", out.stderr.String())
 			}
 		})
+	}
+}
+
+// A trace with more events than the kernel takes in is drawn up to the
+// limit, and the summary says where the picture ends and why.
+func TestTraceLimitedToMaxEvents(t *testing.T) {
+	tr := newTracing(t.TempDir())
+	if err := os.WriteFile(tr.path, schedtracetest.Trace(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tr.path+cell.TraceDoneSuffix, []byte(cell.TraceStoppedReturn), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		maxEvents int
+		limited   bool
+	}{{maxTraceEvents, false}, {200, true}} {
+		tr.maxEvents = tt.maxEvents
+		out := &recorder{}
+		tr.report(out, &cell.Program{})
+		if len(out.displays) != 2 || out.stderr.Len() != 0 {
+			t.Fatalf("max %d: %d displays, stderr %q", tt.maxEvents, len(out.displays), out.stderr.String())
+		}
+		html, _ := out.displays[1].Data["text/html"].(string)
+		said := strings.Contains(html, "the first 200 events") && strings.Contains(html, "at most 200 events")
+		if said != tt.limited {
+			t.Errorf("max %d: the summary says the picture is limited: %v, want %v\n%s", tt.maxEvents, said, tt.limited, html)
+		}
 	}
 }
