@@ -15,6 +15,11 @@ const (
 	slotReady = 1 // how many children are ready to start
 )
 
+// spinFor is how long a child of CountShared spins waiting for the others
+// to be ready, before it polls with sleeps: starting a process takes a few
+// milliseconds, so the first child waits about that long.
+const spinFor = 200 * time.Millisecond
+
 // incrementJob is what each child of CountShared is given.
 type incrementJob struct {
 	Mem        *Shared `json:"mem"`
@@ -28,15 +33,23 @@ type incrementJob struct {
 var incrementer = demos.FuncT("conclab/ipc.increment", func(t *demos.T, job incrementJob) (int, error) {
 	defer job.Mem.Close()
 	// Start together: a child that finished before the next one started
-	// would never collide with it.
+	// would never collide with it. The last to arrive starts at once, so
+	// the others spin rather than sleep: a sleeping child woke 50 us or
+	// more late, by when a short run of increments was over. Spinning is
+	// bounded by spinFor; a child still waiting then polls gently.
 	t.Phase("wait for the others")
 	job.Mem.Add(slotReady, 1)
-	for job.Mem.AtomicLoad(slotReady) < int64(job.Procs) {
-		if err := t.Context().Err(); err != nil {
-			return 0, fmt.Errorf("waiting for the other processes: %w", err)
+	spinUntil := time.Now().Add(spinFor)
+	for i := 0; job.Mem.AtomicLoad(slotReady) < int64(job.Procs); i++ {
+		if i%1024 == 0 {
+			if err := t.Context().Err(); err != nil {
+				return 0, fmt.Errorf("waiting for the other processes: %w", err)
+			}
 		}
 		runtime.Gosched()
-		time.Sleep(50 * time.Microsecond)
+		if i%1024 == 0 && time.Now().After(spinUntil) {
+			time.Sleep(50 * time.Microsecond)
+		}
 	}
 	t.Phase("increment")
 	for range job.Increments {
