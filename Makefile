@@ -48,6 +48,7 @@ vet:
 
 test-go: $(TSTAMP)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test ./...
+	$(GO) test -race ./check/...
 
 test-py: install $(TSTAMP)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests bench --ignore=tests/test_lab.py
@@ -67,6 +68,7 @@ chromium:
 # version); it ends with one line of figures.
 stress: install $(TSTAMP)
 	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py tests/test_security.py
+	CONCLAB_STRESS=1 $(GO) test -race -count=1 -run TestKnownAnswers ./check/
 
 # Measure cell latency, startup and memory side by side with gonb and the Go
 # toolchain floor; table on stdout, results in build/bench.json.
