@@ -9,9 +9,9 @@ import (
 	"github.com/conclab/conclab/kernel/display"
 )
 
-// helpDisplay is what %help shows: how cells work and every magic, as HTML
-// with a plain-text fallback.
-func helpDisplay(magics map[string]magic) display.Data {
+// helpDisplay is what %help shows: how cells work, every magic and the
+// memory limit (memory), as HTML with a plain-text fallback.
+func helpDisplay(magics map[string]magic, memory string) display.Data {
 	names := make([]string, 0, len(magics))
 	for n := range magics {
 		names = append(names, n)
@@ -30,8 +30,9 @@ func helpDisplay(magics map[string]magic) display.Data {
 		fmt.Fprintf(&text, "  %-22s %s\n", o[0], o[1])
 		fmt.Fprintf(&other, "<tr><td><code>%s</code></td><td>%s</td></tr>", html.EscapeString(o[0]), html.EscapeString(o[1]))
 	}
+	text.WriteString("\n" + memory + "\n")
 	h := "<div><p>" + html.EscapeString(helpIntro) + "</p><table><tr><th>magic</th><th>what it does</th></tr>" +
-		rows.String() + other.String() + "</table></div>"
+		rows.String() + other.String() + "</table><p>" + html.EscapeString(memory) + "</p></div>"
 	return display.Data{Data: map[string]any{"text/plain": text.String(), "text/html": h}}
 }
 

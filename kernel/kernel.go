@@ -18,6 +18,7 @@ import (
 	"github.com/conclab/conclab/kernel/compiled"
 	"github.com/conclab/conclab/kernel/complete"
 	"github.com/conclab/conclab/kernel/live"
+	"github.com/conclab/conclab/kernel/memlimit"
 	"github.com/conclab/conclab/kernel/wire"
 	"github.com/conclab/conclab/kernel/workspace"
 )
@@ -40,6 +41,7 @@ type Kernel struct {
 	workDir  string // where cells run: the notebook's folder, as the kernel started
 	engine   *compiled.Engine
 	live     *live.Engine // %live cells: an interpreter whose state survives cells
+	mem      *memlimit.Limiter
 	complete *complete.Completer
 	history  *history
 	magics   map[string]magic
@@ -101,12 +103,17 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		log.Warn("ignoring memory limit", "err", err)
 	}
+	mem, err := newLimiter(maxMemory, log)
+	if err != nil {
+		return err
+	}
 	engine, err := compiled.New(compiled.Options{
 		Workspace: ws,
 		BinCache:  filepath.Join(ws.Dir, "bin"),
 		Logger:    log,
 		MaxOutput: int(maxOutput),
-		MaxMemory: maxMemory,
+		MaxMemory: mem.Limit(),
+		Limiter:   mem,
 	})
 	if err != nil {
 		return err
@@ -125,7 +132,8 @@ func Run(ctx context.Context, cfg Config) error {
 		ws:         ws,
 		engine:     engine,
 		complete:   complete.New(ws.Dir, os.Environ()),
-		live:       live.New(live.Options{Logger: log}),
+		mem:        mem,
+		live:       live.New(live.Options{Logger: log, Limiter: mem}),
 		history:    newHistory(),
 		magics:     magicTable(),
 		executions: make(chan *wire.Message, 4096),

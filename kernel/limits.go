@@ -2,10 +2,35 @@ package kernel
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/memlimit"
 )
+
+// newLimiter makes the memory limiter of every process tree a cell starts:
+// limit bytes (compiled.DefaultMaxMemory when 0), with the mechanism
+// CONCLAB_MEMORY_LIMITER names ("cgroup", "poll"; the best available when
+// unset). It logs which mechanism is in force.
+func newLimiter(limit int64, log *slog.Logger) (*memlimit.Limiter, error) {
+	if limit <= 0 {
+		limit = compiled.DefaultMaxMemory()
+	}
+	mech := strings.TrimSpace(os.Getenv("CONCLAB_MEMORY_LIMITER"))
+	l, err := memlimit.New(memlimit.Options{Limit: limit, Mechanism: mech, Logger: log})
+	if err != nil && mech != "" {
+		// A mistyped or impossible choice must not keep the kernel from starting.
+		log.Warn("ignoring CONCLAB_MEMORY_LIMITER", "err", err)
+		l, err = memlimit.New(memlimit.Options{Limit: limit, Logger: log})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("memory limit: %w", err)
+	}
+	return l, nil
+}
 
 // sizeFromEnv reads a size such as "5MB", "512KiB", "2G" or "1048576" from
 // the environment variable name; 0 when unset.

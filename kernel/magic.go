@@ -201,7 +201,7 @@ func (k *Kernel) magicReset(_ context.Context, _ []string, _ *compiled.Settings,
 }
 
 func (k *Kernel) magicHelp(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
-	out.Display(helpDisplay(k.magics))
+	out.Display(helpDisplay(k.magics, k.memoryNote()))
 	return nil
 }
 
@@ -239,7 +239,10 @@ func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Setti
 	cmd.Stdout = streamTo{out, "stdout"}
 	cmd.Stderr = streamTo{out, "stderr"}
 	cmd.SysProcAttr = procgroup.Attr()
-	err := procgroup.Run(ctx, cmd, time.Second)
+	breach, err := k.runLimited(ctx, cmd)
+	if breach != nil {
+		return compiled.MemoryError(breach)
+	}
 	if ctx.Err() != nil {
 		return errorf("Interrupted", "!%s was interrupted", command)
 	}

@@ -6,9 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/compiled"
 	"github.com/conclab/conclab/kernel/procgroup"
 )
 
@@ -45,7 +45,10 @@ func (k *Kernel) runCellMagic(ctx context.Context, m *cell.CellMagic, out *outpu
 	cmd.Stdout = streamTo{out, "stdout"}
 	cmd.Stderr = streamTo{out, "stderr"}
 	cmd.SysProcAttr = procgroup.Attr()
-	err := procgroup.Run(ctx, cmd, time.Second)
+	breach, err := k.runLimited(ctx, cmd)
+	if breach != nil {
+		return compiled.MemoryError(breach)
+	}
 	if ctx.Err() != nil {
 		return errorf("Interrupted", "%%%%%s was interrupted", m.Name)
 	}

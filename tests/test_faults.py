@@ -10,6 +10,8 @@ import threading
 import time
 import uuid
 
+import pytest
+
 import procs
 from conftest import FIGURES, execute, start, text
 
@@ -347,3 +349,107 @@ def test_cell_that_removes_what_the_kernel_relies_on(tmp_path):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+# ---------------------------------------------------------------- memory limit of a cell's whole tree
+
+# The limit and what a cell tries to hold: bounded for make test, the issue's sizes under stress.
+MEM_LIMIT, MEM_NAMED, MEM_ATTEMPT = ("1GiB", "limit of 1 GB", 3 << 30) if STRESS else ("256MiB", "limit of 256 MB", 1 << 30)
+MEM_HELD = {}  # mechanism -> {case -> the limit held}
+MEM_STOP = {}  # mechanism -> seconds from sending a breaching cell to its reply, the slowest
+
+
+@pytest.fixture(scope="module", params=["", "poll"], ids=["best", "poll"])
+def limited(request):
+    """A kernel with CONCLAB_MAX_MEMORY set, once with the best mechanism this machine allows (a
+    cgroup where one can be made) and once with the fallback forced (CONCLAB_MEMORY_LIMITER=poll);
+    its peak RSS is measured over the tests that use it."""
+    km, kc = start(env={**os.environ, "CONCLAB_MAX_MEMORY": MEM_LIMIT, "CONCLAB_MEMORY_LIMITER": request.param})
+    reply, out = execute(kc, "%help")
+    help_text = "".join(m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "display_data")
+    mechanism = re.search(r"enforced by ([^;\n]+)", help_text)
+    mechanism = mechanism.group(1).rstrip(".") if mechanism else "not named in %help"
+    if request.param == "poll":
+        assert mechanism.startswith("polling"), mechanism
+    held, stops = MEM_HELD.setdefault(mechanism, {}), MEM_STOP.setdefault(mechanism, [])
+    with PeakRSS(km.provisioner.pid) as rss:
+        yield km, kc, held, stops
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+    if held:
+        FIGURES["memlimit " + request.param] = (
+            f"memory limit held for {' / '.join(held)} ({sum(held.values())} of {len(held)}) under {mechanism}, "
+            f"breaching cells stopped within {max(stops, default=0):.2f} s, "
+            f"kernel RSS peak {rss.peak:.0f} MB while cells tried to hold {MEM_ATTEMPT >> 20} MB at {MEM_LIMIT}")
+
+
+def execute_timed(kc, code, stops):
+    t0 = time.monotonic()
+    reply, out = execute(kc, code, timeout=300)
+    stops.append(time.monotonic() - t0)
+    return reply, out
+
+
+def assert_memory_limit(reply, out):
+    assert reply["status"] == "error" and reply["ename"] == "MemoryLimit", (reply, text(out), text(out, "stderr"))
+    assert MEM_NAMED in reply["evalue"] and "CONCLAB_MAX_MEMORY" in reply["evalue"], reply
+
+
+def no_process_holds_memory(km):
+    """No process under the kernel still holds what a stopped cell allocated."""
+    deadline = time.monotonic() + 10
+    while True:
+        big = [(p, procs.command_line(p)) for p, _ in procs.descendants(km.provisioner.pid)
+               if procs.alive(p) and rss_mb(p) > (MEM_ATTEMPT >> 20) / 2]
+        if not big or time.monotonic() > deadline:
+            return big
+        time.sleep(0.1)
+
+
+def test_memory_limit_holds_for_live_cells(limited):
+    """A live cell that holds more than the limit in many blocks: the worker is stopped and
+    replaced, the kernel lives on, and the next live cell runs."""
+    km, kc, held, stops = limited
+    held["live"] = False
+    cell = "%live\nvar hold [][]byte\nfor i := 0; i < {}; i++ {{\n\thold = append(hold, bytes.Repeat([]byte{{1}}, 64<<20))\n}}\nfmt.Println(\"held\", len(hold))"
+    reply, out = execute(kc, cell.format(1))  # under the limit: runs, and the worker is up before the timed cell
+    assert reply["status"] == "ok" and text(out) == "held 1\n", (reply, out)
+    reply, out = execute_timed(kc, cell.format(MEM_ATTEMPT // (64 << 20)), stops)
+    assert_memory_limit(reply, out)
+    assert "live session restarted" in "\n".join(reply["traceback"]), reply
+    assert not no_process_holds_memory(km)
+    reply, out = execute(kc, '%live\nfmt.Println("live again")')
+    assert reply["status"] == "ok" and text(out) == "live again\n", (reply, out)
+    held["live"] = True
+
+
+def test_memory_limit_holds_for_a_cells_children(limited):
+    """A compiled cell's child process (python3) allocating beyond the limit stops the cell."""
+    km, kc, held, stops = limited
+    held["child"] = False
+    # The size comes from %env so that the timed cell reuses the program built for the first.
+    code = 'out, err := exec.Command("python3", "-c", "bytearray(" + os.Getenv("ATTEMPT") + ")").CombinedOutput()\nfmt.Println(string(out), err)'
+    reply, out = execute(kc, f"%env ATTEMPT {16 << 20}\n" + code)  # under the limit: runs
+    assert reply["status"] == "ok" and text(out).endswith(" <nil>\n"), (reply, text(out))
+    execute(kc, f"%env ATTEMPT {MEM_ATTEMPT}")
+    reply, out = execute_timed(kc, code, stops)
+    assert_memory_limit(reply, out)
+    assert "python3" in reply["evalue"], reply
+    assert not no_process_holds_memory(km)
+    reply, out = execute(kc, 'fmt.Println("survived")')
+    assert text(out) == "survived\n"
+    held["child"] = True
+
+
+def test_memory_limit_holds_for_shell_lines_and_scripts(limited):
+    """`!` lines, %%bash and %%script run under the same limit."""
+    km, kc, held, stops = limited
+    held["shell"] = False
+    alloc = f"bytearray({MEM_ATTEMPT})"
+    for code in [f'!python3 -c "{alloc}"', f'%%bash\npython3 -c "{alloc}"\necho not reached', f"%%script python3\n{alloc}"]:
+        reply, out = execute_timed(kc, code, stops)
+        assert_memory_limit(reply, out)
+        assert not no_process_holds_memory(km), code
+    reply, out = execute(kc, '!echo still here')
+    assert reply["status"] == "ok" and text(out) == "still here\n", (reply, out)
+    held["shell"] = True

@@ -17,6 +17,7 @@ import (
 
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/memlimit"
 	"github.com/conclab/conclab/kernel/workspace"
 )
 
@@ -64,7 +65,10 @@ type Options struct {
 	Grace     time.Duration // SIGINT to SIGKILL; 1s when zero
 	MaxOutput int           // bytes of stdout+stderr a run may show; DefaultMaxOutput when zero
 	MaxMemory int64         // bytes of memory a program may use; DefaultMaxMemory when zero
-	Logger    *slog.Logger
+	// Limiter holds each program, with what it starts, to its limit; one
+	// with MaxMemory when nil.
+	Limiter *memlimit.Limiter
+	Logger  *slog.Logger
 }
 
 // DefaultMaxOutput is how much output one cell shows before the rest is
@@ -104,6 +108,13 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Limiter == nil {
+		l, err := memlimit.New(memlimit.Options{Limit: opt.MaxMemory, Logger: opt.Logger})
+		if err != nil {
+			return nil, fmt.Errorf("compiled engine: %w", err)
+		}
+		opt.Limiter = l
 	}
 	if opt.BinCache == "" {
 		opt.BinCache = filepath.Join(opt.Workspace.Dir, "bin")

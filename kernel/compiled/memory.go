@@ -3,10 +3,8 @@ package compiled
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"os"
 	"strconv"
-	"time"
 )
 
 // DefaultMaxMemory is the memory one cell's program may use unless the
@@ -51,11 +49,6 @@ func memTotal() int64 {
 	return procKB("/proc/meminfo", "MemTotal:")
 }
 
-// rss is the resident memory of process pid in bytes; 0 if unknown.
-func rss(pid int) int64 {
-	return procKB("/proc/"+strconv.Itoa(pid)+"/status", "VmRSS:")
-}
-
 // procKB reads a "Name:   123 kB" line of a /proc file.
 func procKB(path, key string) int64 {
 	b, err := os.ReadFile(path)
@@ -79,26 +72,4 @@ func procKB(path, key string) int64 {
 		return n << 10
 	}
 	return 0
-}
-
-// watchMemory closes the returned channel when process pid's resident
-// memory goes over limit; it stops when ctx ends.
-func watchMemory(ctx context.Context, pid int, limit int64) <-chan int64 {
-	over := make(chan int64, 1)
-	go func() {
-		t := time.NewTicker(50 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if used := rss(pid); used > limit {
-					over <- used
-					return
-				}
-			}
-		}
-	}()
-	return over
 }

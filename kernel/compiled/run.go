@@ -15,6 +15,7 @@ import (
 
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/display"
+	"github.com/conclab/conclab/kernel/memlimit"
 	"github.com/conclab/conclab/kernel/procgroup"
 	"github.com/conclab/conclab/kernel/stdinwatch"
 )
@@ -149,9 +150,8 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 
-	memCtx, stopMem := context.WithCancel(ctx)
-	defer stopMem()
-	memOver := watchMemory(memCtx, cmd.Process.Pid, e.opt.MaxMemory)
+	tree := e.opt.Limiter.Start(cmd.Process.Pid)
+	defer tree.Close()
 
 	var timeout <-chan time.Time
 	if st.Timeout > 0 {
@@ -171,16 +171,18 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	case <-ctx.Done():
 		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was stopped"}
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
-	case used := <-memOver:
-		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // memory grows fast: no grace
+	case <-tree.Over():
+		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // the limiter killed the tree; memory grows fast: no grace
 		waitErr = <-done
-		stoppedBy = &Error{Name: "MemoryLimit", Value: fmt.Sprintf(
-			"the program used %s of memory, more than the limit of %s, and was stopped (CONCLAB_MAX_MEMORY sets the limit)",
-			sizeString64(used), sizeString64(e.opt.MaxMemory))}
 	case <-timeout:
 		stoppedBy = &Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
 		tr.finish(done)
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
+	}
+	if b := tree.Breach(); b != nil && stoppedBy == nil {
+		// Also when the program ended first: the OS killed a child for
+		// want of memory, and the program went on without it.
+		stoppedBy = MemoryError(b)
 	}
 	wall := time.Since(started)
 	pipes.Drain(procgroup.DrainTimeout)
@@ -216,6 +218,12 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 		return fmt.Errorf("run cell: %w", waitErr)
 	}
 	return exitError(exit, stderr.tail())
+}
+
+// MemoryError is the error of a cell whose processes went over the memory
+// limit: MemoryLimit, in both engines and for shell lines.
+func MemoryError(b *memlimit.Breach) *Error {
+	return &Error{Name: "MemoryLimit", Value: b.Error()}
 }
 
 // handler passes displays, in order with stdout, and input requests of

@@ -15,6 +15,7 @@ import (
 	"github.com/conclab/conclab/kernel/compiled"
 	"github.com/conclab/conclab/kernel/display"
 	"github.com/conclab/conclab/kernel/live/internal/liveproto"
+	"github.com/conclab/conclab/kernel/memlimit"
 )
 
 // Output receives what a live cell produces; it is compiled.Output, so the
@@ -45,6 +46,10 @@ type Options struct {
 	Grace time.Duration
 	// Logger gets the engine's debug lines; nothing is logged when nil.
 	Logger *slog.Logger
+	// Limiter holds the worker, with what live cells start, to a memory
+	// limit: over it, the worker is replaced and the cell fails with
+	// MemoryLimit. No limit when nil.
+	Limiter *memlimit.Limiter
 }
 
 // WorkerName is the file name of the worker program, which holds the
@@ -175,6 +180,8 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 			return e.finish(p, pl, rep, out)
 		case <-p.exited:
 			return e.lost(p, out, nil)
+		case <-p.overMemory():
+			return e.lost(p, out, nil)
 		case <-ctx.Done():
 			if !interrupted {
 				interrupted = true
@@ -252,6 +259,9 @@ func (e *Engine) lost(p *proc, out Output, why *compiled.Error) error {
 	}
 	p.drain(500 * time.Millisecond)
 	stderr := p.tail.String()
+	if b := p.breach(); b != nil {
+		why = compiled.MemoryError(b) // also when the worker ended first: the OS killed it for want of memory
+	}
 	e.drop(p)
 	_, restartErr := e.worker()
 	if why != nil {
@@ -330,6 +340,10 @@ func (e *Engine) watch(p *proc) {
 	e.forget()
 	p.stop()
 	if out != nil {
+		if b := p.breach(); b != nil {
+			out.Stream("stderr", "MemoryLimit: "+b.Error()+"\n"+restartedNote+"\n")
+			return
+		}
 		err := crashError(p.waitErr, p.tail.String(), nil)
 		for _, l := range err.Traceback {
 			out.Stream("stderr", l+"\n")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/conclab/conclab/kernel/display"
 	"github.com/conclab/conclab/kernel/live/internal/liveproto"
+	"github.com/conclab/conclab/kernel/memlimit"
 	"github.com/conclab/conclab/kernel/procgroup"
 	"github.com/conclab/conclab/kernel/stdinwatch"
 	"github.com/conclab/conclab/kernel/workspace"
@@ -40,6 +41,8 @@ type proc struct {
 	dir         string // the display FIFOs live here
 	disp        *display.Channel
 	served      <-chan error
+
+	tree *memlimit.Tree // the worker's memory limit; nil without one
 
 	stopOnce sync.Once
 }
@@ -123,6 +126,9 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 		return nil, fmt.Errorf("start live worker: %w", err)
 	}
 	p.cmd, p.pid = cmd, cmd.Process.Pid
+	if opt.Limiter != nil {
+		p.tree = opt.Limiter.Start(p.pid)
+	}
 	p.served = p.disp.Start(context.Background(), h)
 
 	p.streams.Add(2)
@@ -283,8 +289,29 @@ func (p *proc) stop() {
 	})
 }
 
-// release closes the kernel's ends and removes the display FIFOs.
+// overMemory is closed once the worker's tree went over the memory limit
+// and was killed; nil, never ready, without a limit.
+func (p *proc) overMemory() <-chan struct{} {
+	if p.tree == nil {
+		return nil
+	}
+	return p.tree.Over()
+}
+
+// breach is the worker's memory limit breach, if it went over.
+func (p *proc) breach() *memlimit.Breach {
+	if p.tree == nil {
+		return nil
+	}
+	return p.tree.Breach()
+}
+
+// release closes the kernel's ends, removes the display FIFOs and ends
+// the memory limit's watch (killing what is left of the worker's tree).
 func (p *proc) release() {
+	if p.tree != nil {
+		p.tree.Close()
+	}
 	p.reqMu.Lock()
 	if p.req != nil {
 		p.req.Close()

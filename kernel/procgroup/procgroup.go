@@ -20,6 +20,13 @@ func Attr() *syscall.SysProcAttr {
 // When ctx ends first, the group gets SIGINT and, after grace, SIGKILL. When
 // the leader exits, whatever it left running in its group is killed.
 func Run(ctx context.Context, cmd *exec.Cmd, grace time.Duration) error {
+	return RunWatched(ctx, cmd, grace, nil)
+}
+
+// RunWatched is Run with a watcher: started, when not nil, is called with
+// the leader's pid once it runs, and when the channel it returns closes
+// the group is killed at once (a memory limit that was crossed).
+func RunWatched(ctx context.Context, cmd *exec.Cmd, grace time.Duration, started func(pid int) <-chan struct{}) error {
 	out, err := Pipes(&cmd.Stdout, &cmd.Stderr)
 	if err != nil {
 		return err
@@ -29,6 +36,10 @@ func Run(ctx context.Context, cmd *exec.Cmd, grace time.Duration) error {
 		return err
 	}
 	out.Started()
+	var stop <-chan struct{}
+	if started != nil {
+		stop = started(cmd.Process.Pid)
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
@@ -36,6 +47,9 @@ func Run(ctx context.Context, cmd *exec.Cmd, grace time.Duration) error {
 		Kill(cmd.Process.Pid, syscall.SIGKILL)
 	case <-ctx.Done():
 		err = Stop(cmd.Process.Pid, done, grace)
+	case <-stop:
+		Kill(cmd.Process.Pid, syscall.SIGKILL)
+		err = <-done
 	}
 	out.Drain(DrainTimeout)
 	return err
