@@ -164,6 +164,19 @@ def test_shell_line_and_unknown_magic(kernel):
     assert "unknown magic" in reply["evalue"]
 
 
+def test_killed_by_signal_is_named(kernel):
+    """Every runner says which signal killed what it ran, in the same words."""
+    _, kc = kernel
+    for code, want in [
+        ("!kill -9 $$", "!kill -9 $$ was killed by signal 9 (SIGKILL)"),
+        ("%%bash\nkill -9 $$", "bash was killed by signal 9 (SIGKILL)"),
+        ("syscall.Kill(os.Getpid(), syscall.SIGKILL)", "the program was killed by signal 9 (SIGKILL)"),
+    ]:
+        reply, _ = execute(kc, code)
+        assert reply["status"] == "error", code
+        assert want in reply["evalue"], (code, reply["evalue"])
+
+
 def test_stop_on_error_aborts_queue(kernel):
     _, kc = kernel
     # The failing cell runs a while, so that the queued request is surely sent before it fails.

@@ -1,10 +1,11 @@
 package compiled
 
 import (
-	"fmt"
 	"os/exec"
 	"strings"
 	"syscall"
+
+	"github.com/conclab/conclab/kernel/procgroup"
 )
 
 // exitError explains why a program ended badly, from its exit status and the
@@ -23,9 +24,9 @@ func exitError(exit *exec.ExitError, stderrTail string) *Error {
 		}
 	}
 	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return &Error{Name: "Killed", Value: fmt.Sprintf("the program was killed by %v", ws.Signal())}
+		return &Error{Name: "Killed", Value: "the program " + procgroup.Status(exit)}
 	}
-	return &Error{Name: "ExitError", Value: fmt.Sprintf("the program exited with status %d", exit.ExitCode())}
+	return &Error{Name: "ExitError", Value: "the program " + procgroup.Status(exit)}
 }
 
 // cellFrames keeps, for each goroutine of a Go crash report, its header and
