@@ -227,6 +227,17 @@ def test_completion_members_methods_and_remembered_names(kernel):
     assert "workerPool" in c["matches"]
 
 
+def test_completion_cursor_out_of_range_is_clamped(kernel):
+    """cursor_pos counts unicode code points; one outside the code is clamped, not echoed."""
+    _, kc = kernel
+    code = "é := 1\nzzzq"  # 11 code points, 12 bytes
+    for cursor, end in [(-5, None), (1000, 11), (len(code), 11)]:
+        c = complete(kc, code, cursor)
+        assert c["status"] == "ok", c
+        assert 0 <= c["cursor_start"] <= c["cursor_end"] <= len(code), (cursor, c)
+        assert end is None or c["cursor_end"] == end, (cursor, c)
+
+
 def test_inspect_shows_signature_and_doc(kernel):
     _, kc = kernel
     code = "fmt.Println("
