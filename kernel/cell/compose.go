@@ -38,8 +38,9 @@ type Program struct {
 	// last expression on file descriptor ResultFD.
 	HasResult bool
 
-	decls    []Decl          // the cell's declarations, remembered by Commit
-	cgoLines map[int]cgoLine // where the lines of cgo imports come from (cgo.go)
+	decls      []Decl          // the cell's declarations, remembered by Commit
+	remembered []Decl          // the earlier cells' declarations it holds
+	cgoLines   map[int]cgoLine // where the lines of cgo imports come from (cgo.go)
 }
 
 // Compose builds the complete main package for cell c, run as execution
@@ -142,7 +143,7 @@ func (s *Session) ComposeWith(c *Cell, id int, opt ComposeOptions) (*Program, er
 		}
 		b.WriteString("}\n")
 	}
-	return &Program{Source: b.Bytes(), ID: id, Imports: w.paths, HasResult: w.result, decls: own, cgoLines: w.cgoLines}, nil
+	return &Program{Source: b.Bytes(), ID: id, Imports: w.paths, HasResult: w.result, decls: own, remembered: all[:w.current], cgoLines: w.cgoLines}, nil
 }
 
 // body writes the cell's statements; the last expression, if the cell shows
