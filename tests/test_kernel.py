@@ -177,6 +177,22 @@ def test_killed_by_signal_is_named(kernel):
         assert want in reply["evalue"], (code, reply["evalue"])
 
 
+def test_remembered_init_panic_is_named_and_removed_by_rm_init(kernel):
+    _, kc = kernel
+    reply, _ = execute(kc, 'func init() { panic("x") }')
+    assert reply["status"] == "error"
+    defined = reply["execution_count"]
+    reply, _ = execute(kc, "fmt.Println(1)")
+    assert reply["status"] == "error"
+    note = f"remembered func init from cell [{defined}] panics; %rm init removes it"
+    assert any(note in line for line in reply["traceback"]), reply["traceback"]
+    reply, out = execute(kc, "%rm init")
+    assert reply["status"] == "ok", out
+    reply, out = execute(kc, "fmt.Println(1)")
+    assert reply["status"] == "ok", out
+    assert text(out) == "1\n"
+
+
 def test_stop_on_error_aborts_queue(kernel):
     _, kc = kernel
     # The failing cell runs a while, so that the queued request is surely sent before it fails.

@@ -323,3 +323,28 @@ func TestDisplaysKeepTheirPlaceAmongPrints(t *testing.T) {
 		t.Errorf("%d displays, want 30", next)
 	}
 }
+
+// A remembered init func that panics fails every later cell: the error
+// names it and the %rm that removes it, and that %rm works.
+func TestRememberedInitPanicIsNamed(t *testing.T) {
+	e := newEngine(t)
+	note := "remembered func init from cell [1] panics; %rm init removes it"
+	for i, src := range []string{"func init() { panic(\"x\") }", "fmt.Println(1)"} {
+		out := &recorder{}
+		var ce *Error
+		if err := run(t, e, i+1, src, Settings{}, out); !errors.As(err, &ce) || ce.Name != "panic" || ce.Value != "x" {
+			t.Fatalf("cell %d: error %v, want panic x", i+1, err)
+		}
+		named := len(ce.Traceback) > 0 && ce.Traceback[0] == note
+		if want := i > 0; named != want {
+			t.Errorf("cell %d: traceback %q, want the note %v", i+1, ce.Traceback, want)
+		}
+	}
+	if _, err := e.Session().Remove("init"); err != nil {
+		t.Fatal(err)
+	}
+	out := &recorder{}
+	if err := run(t, e, 3, "fmt.Println(1)", Settings{}, out); err != nil || out.stdout.String() != "1\n" {
+		t.Errorf("after %%rm init: %v, stdout %q", err, out.stdout.String())
+	}
+}
