@@ -193,6 +193,20 @@ def test_remembered_init_panic_is_named_and_removed_by_rm_init(kernel):
     assert text(out) == "1\n"
 
 
+def test_cgo_preamble_remembered_and_c_errors_at_cell_lines(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, '/* int twice(int x) { return 2*x; } */\nimport "C"\nfmt.Println(C.twice(21))')
+    assert reply["status"] == "ok", out
+    assert text(out) == "42\n"
+    reply, out = execute(kc, "fmt.Println(C.twice(2))")
+    assert reply["status"] == "ok", out
+    assert text(out) == "4\n"
+    reply, _ = execute(kc, 'x := 1\n// int bad(void) { return nope; }\nimport "C"\n_ = x')
+    assert reply["status"] == "error"
+    assert reply["evalue"].startswith("line 2:27: error: ") and "nope" in reply["evalue"], reply
+    assert not any("main.go" in line for line in reply["traceback"]), reply["traceback"]
+
+
 def test_stop_on_error_aborts_queue(kernel):
     _, kc = kernel
     # The failing cell runs a while, so that the queued request is surely sent before it fails.

@@ -216,7 +216,8 @@ func TestRewriteCgoErrors(t *testing.T) {
 			if ok {
 				t.Fatalf("build succeeded, want an error\n%s", p.Source)
 			}
-			got := p.Rewrite(out)
+			// GCC quotes with ‘’ in a UTF-8 locale.
+			got := strings.NewReplacer("‘", "'", "’", "'").Replace(p.Rewrite(out))
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("rewritten build errors lack %q:\n%s\ncomposed:\n%s", w, got, p.Source)
