@@ -3,11 +3,19 @@ package kernel
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/conclab/conclab/kernel/cell"
 	"github.com/conclab/conclab/kernel/live"
 	"github.com/conclab/conclab/kernel/wire"
 )
+
+// clampCursor keeps a request's cursor_pos inside code: the protocol counts
+// it in unicode code points, from 0 to the length of code, and a frontend
+// may send one outside that.
+func clampCursor(code string, pos int) int {
+	return min(max(pos, 0), utf8.RuneCountInString(code))
+}
 
 type completeRequest struct {
 	Code      string `json:"code"`
@@ -19,6 +27,7 @@ func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch *wire
 	if err := req.DecodeContent(&r); err != nil {
 		return k.reply(ch, req, "complete_reply", errorContent("BadRequest", err.Error(), nil))
 	}
+	r.CursorPos = clampCursor(r.Code, r.CursorPos)
 	res, err := k.complete.Complete(ctx, k.engine.Session().Source(), r.Code, r.CursorPos)
 	if err != nil {
 		k.log.Debug("complete", "err", err)
@@ -68,6 +77,7 @@ func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch *wire.
 	if err := req.DecodeContent(&r); err != nil {
 		return k.reply(ch, req, "inspect_reply", errorContent("BadRequest", err.Error(), nil))
 	}
+	r.CursorPos = clampCursor(r.Code, r.CursorPos)
 	doc, found, err := k.complete.Inspect(ctx, k.engine.Session().Source(), r.Code, r.CursorPos, r.DetailLevel)
 	if err != nil {
 		k.log.Debug("inspect", "err", err)

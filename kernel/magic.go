@@ -248,7 +248,7 @@ func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Setti
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return errorf("ShellError", "line %d: !%s exited with status %d", s.Line, command, exit.ExitCode())
+		return errorf("ShellError", "line %d: !%s %s", s.Line, command, procgroup.Status(exit))
 	}
 	if err != nil {
 		return errorf("ShellError", "line %d: !%s: %v", s.Line, command, err)

@@ -54,7 +54,7 @@ func (k *Kernel) runCellMagic(ctx context.Context, m *cell.CellMagic, out *outpu
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return errorf("ScriptError", "%s exited with status %d", argv[0], exit.ExitCode())
+		return errorf("ScriptError", "%s %s", argv[0], procgroup.Status(exit))
 	}
 	if err != nil {
 		return errorf("ScriptError", "%s: %v", argv[0], err)

@@ -164,6 +164,49 @@ def test_shell_line_and_unknown_magic(kernel):
     assert "unknown magic" in reply["evalue"]
 
 
+def test_killed_by_signal_is_named(kernel):
+    """Every runner says which signal killed what it ran, in the same words."""
+    _, kc = kernel
+    for code, want in [
+        ("!kill -9 $$", "!kill -9 $$ was killed by signal 9 (SIGKILL)"),
+        ("%%bash\nkill -9 $$", "bash was killed by signal 9 (SIGKILL)"),
+        ("syscall.Kill(os.Getpid(), syscall.SIGKILL)", "the program was killed by signal 9 (SIGKILL)"),
+    ]:
+        reply, _ = execute(kc, code)
+        assert reply["status"] == "error", code
+        assert want in reply["evalue"], (code, reply["evalue"])
+
+
+def test_remembered_init_panic_is_named_and_removed_by_rm_init(kernel):
+    _, kc = kernel
+    reply, _ = execute(kc, 'func init() { panic("x") }')
+    assert reply["status"] == "error"
+    defined = reply["execution_count"]
+    reply, _ = execute(kc, "fmt.Println(1)")
+    assert reply["status"] == "error"
+    note = f"remembered func init from cell [{defined}] panics; %rm init removes it"
+    assert any(note in line for line in reply["traceback"]), reply["traceback"]
+    reply, out = execute(kc, "%rm init")
+    assert reply["status"] == "ok", out
+    reply, out = execute(kc, "fmt.Println(1)")
+    assert reply["status"] == "ok", out
+    assert text(out) == "1\n"
+
+
+def test_cgo_preamble_remembered_and_c_errors_at_cell_lines(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, '/* int twice(int x) { return 2*x; } */\nimport "C"\nfmt.Println(C.twice(21))')
+    assert reply["status"] == "ok", out
+    assert text(out) == "42\n"
+    reply, out = execute(kc, "fmt.Println(C.twice(2))")
+    assert reply["status"] == "ok", out
+    assert text(out) == "4\n"
+    reply, _ = execute(kc, 'x := 1\n// int bad(void) { return nope; }\nimport "C"\n_ = x')
+    assert reply["status"] == "error"
+    assert reply["evalue"].startswith("line 2:27: error: ") and "nope" in reply["evalue"], reply
+    assert not any("main.go" in line for line in reply["traceback"]), reply["traceback"]
+
+
 def test_stop_on_error_aborts_queue(kernel):
     _, kc = kernel
     # The failing cell runs a while, so that the queued request is surely sent before it fails.
@@ -212,6 +255,17 @@ def test_completion_members_methods_and_remembered_names(kernel):
     execute(kc, "func workerPool(n int) int { return n }")
     c = complete(kc, "workerP")
     assert "workerPool" in c["matches"]
+
+
+def test_completion_cursor_out_of_range_is_clamped(kernel):
+    """cursor_pos counts unicode code points; one outside the code is clamped, not echoed."""
+    _, kc = kernel
+    code = "é := 1\nzzzq"  # 11 code points, 12 bytes
+    for cursor, end in [(-5, None), (1000, 11), (len(code), 11)]:
+        c = complete(kc, code, cursor)
+        assert c["status"] == "ok", c
+        assert 0 <= c["cursor_start"] <= c["cursor_end"] <= len(code), (cursor, c)
+        assert end is None or c["cursor_end"] == end, (cursor, c)
 
 
 def test_inspect_shows_signature_and_doc(kernel):

@@ -100,6 +100,11 @@ type importSpec struct {
 	text string // the spec as written: `m "math"`
 
 	line, col int // where text starts in its cell
+
+	// For `import "C"`: its preamble, the comment group right above it,
+	// as written, and where it starts in its cell.
+	preamble        string
+	preLine, preCol int
 }
 
 // uses are the names some code takes from outside itself: what the parser

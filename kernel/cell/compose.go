@@ -38,7 +38,9 @@ type Program struct {
 	// last expression on file descriptor ResultFD.
 	HasResult bool
 
-	decls []Decl // the cell's declarations, remembered by Commit
+	decls      []Decl          // the cell's declarations, remembered by Commit
+	remembered []Decl          // the earlier cells' declarations it holds
+	cgoLines   map[int]cgoLine // where the lines of cgo imports come from (cgo.go)
 }
 
 // Compose builds the complete main package for cell c, run as execution
@@ -86,6 +88,7 @@ func (s *Session) ComposeWith(c *Cell, id int, opt ComposeOptions) (*Program, er
 	w.generated()
 	b.WriteString("package main\n")
 	w.imports()
+	w.cgo()
 	for i, d := range all {
 		if d.Kind == token.IMPORT {
 			continue
@@ -140,7 +143,7 @@ func (s *Session) ComposeWith(c *Cell, id int, opt ComposeOptions) (*Program, er
 		}
 		b.WriteString("}\n")
 	}
-	return &Program{Source: b.Bytes(), ID: id, Imports: w.paths, HasResult: w.result, decls: own}, nil
+	return &Program{Source: b.Bytes(), ID: id, Imports: w.paths, HasResult: w.result, decls: own, remembered: all[:w.current], cgoLines: w.cgoLines}, nil
 }
 
 // body writes the cell's statements; the last expression, if the cell shows
@@ -174,6 +177,7 @@ func (s *Session) Source() string {
 	w.plain = true
 	w.buf.WriteString("package main\n")
 	w.imports()
+	w.cgo()
 	for _, d := range w.all {
 		if d.Kind != token.IMPORT {
 			w.buf.WriteByte('\n')
@@ -197,6 +201,7 @@ type writer struct {
 	result    bool // main shows the value of the cell's last expression
 	trace     bool // main records an execution trace (ComposeOptions.Trace)
 	paths     []string
+	cgoLines  map[int]cgoLine // real line of main.go -> cell position
 }
 
 func (s *Session) newWriter(all []Decl, c *Cell) *writer {
@@ -269,6 +274,12 @@ func (w *writer) imports() {
 	var paths []string
 	for i, d := range w.all {
 		if d.imp == nil {
+			continue
+		}
+		if d.isCgo() {
+			// Written by cgo, after the block; never renamed, never dropped.
+			explicit[cgoPath] = true
+			paths = append(paths, cgoPath)
 			continue
 		}
 		text := d.imp.text

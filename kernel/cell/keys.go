@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/token"
 	"strconv"
+	"strings"
 )
 
 // textKey names a declaration that has no name of its own (init funcs,
@@ -15,6 +16,13 @@ import (
 func textKey(prefix, src string) string {
 	h := sha256.Sum256([]byte(src))
 	return prefix + "#" + hex.EncodeToString(h[:4])
+}
+
+// userName is the name a user wrote for a declaration key: a text key
+// without its hash ("init" for "init#1a2b3c4d"), any other key as it is.
+func userName(key string) string {
+	name, _, _ := strings.Cut(key, "#")
+	return name
 }
 
 // funcDecl describes a func or method declaration.

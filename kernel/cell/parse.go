@@ -76,8 +76,11 @@ func Parse(src string) (*Cell, error) {
 // minus the prefix length, so no position needs a //line directive.
 const (
 	declPrefix = "package main;"
-	bodyPrefix = "package main;func _(){"
-	bodySuffix = "\n}"
+	// A newline, so that a comment on the cell's first line is not taken
+	// for a comment on the package clause.
+	importPrefix = "package main\n"
+	bodyPrefix   = "package main;func _(){"
+	bodySuffix   = "\n}"
 )
 
 // cellParser parses the parts of one cell.
@@ -96,13 +99,14 @@ func (p *cellParser) parse(spans []span, body string) {
 
 	// Imports are parsed apart from the other declarations, since Go wants
 	// them first and a cell may put them anywhere.
-	if f := p.file(declPrefix, imports, ""); f != nil {
-		p.decls(f, spans)
+	// Their comments are read for cgo's preamble.
+	if f := p.file(importPrefix, imports, "", parser.ParseComments); f != nil {
+		p.decls(f, importPrefix, spans)
 	}
-	if f := p.file(declPrefix, decls, ""); f != nil {
-		p.decls(f, spans)
+	if f := p.file(declPrefix, decls, "", 0); f != nil {
+		p.decls(f, declPrefix, spans)
 	}
-	if f := p.file(bodyPrefix, body, bodySuffix); f != nil && len(f.Decls) > 0 {
+	if f := p.file(bodyPrefix, body, bodySuffix, 0); f != nil && len(f.Decls) > 0 {
 		p.cell.bodyUses = collectUses(f.Decls[0])
 		p.cell.value = lastValue(f, len(bodyPrefix), p.l)
 	}
@@ -128,12 +132,12 @@ func (p *cellParser) only(spans []span, keep func(span) bool) string {
 }
 
 // file parses prefix+text+suffix, turning errors into cell problems.
-func (p *cellParser) file(prefix, text, suffix string) *ast.File {
+func (p *cellParser) file(prefix, text, suffix string, mode parser.Mode) *ast.File {
 	if isBlank(text) {
 		return nil
 	}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "cell.go", prefix+text+suffix, 0)
+	f, err := parser.ParseFile(fset, "cell.go", prefix+text+suffix, mode)
 	if err == nil {
 		return f
 	}
@@ -161,10 +165,10 @@ func (p *cellParser) at(off int) (line, col int) {
 	return p.l.pos(off)
 }
 
-// decls turns the declarations of a parsed file into Decls, matching each
-// to its span for the verbatim source.
-func (p *cellParser) decls(f *ast.File, spans []span) {
-	offset := func(pos token.Pos) int { return int(pos-f.FileStart) - len(declPrefix) }
+// decls turns the declarations of a parsed file (prefix+code) into Decls,
+// matching each to its span for the verbatim source.
+func (p *cellParser) decls(f *ast.File, prefix string, spans []span) {
+	offset := func(pos token.Pos) int { return int(pos-f.FileStart) - len(prefix) }
 	for _, d := range f.Decls {
 		off := offset(d.Pos())
 		sp, ok := spanAt(spans, off)
@@ -212,6 +216,14 @@ func (p *cellParser) imports(d *ast.GenDecl, src string, line, col int, offset f
 			continue
 		}
 		spec.text, spec.line, spec.col = p.code[from:to], sl, sc
+		if spec.path == cgoPath {
+			if spec.name != "" {
+				p.problems = append(p.problems, Problem{Line: sl, Column: sc, Msg: `cannot rename import "C"`})
+				continue
+			}
+			p.cell.Decls = append(p.cell.Decls, p.cgo(d, is, spec, offset))
+			continue
+		}
 		decl := importDecl(spec)
 		decl.Src, decl.Line, decl.Column = "import "+spec.text, sl, sc
 		if !d.Lparen.IsValid() {
@@ -219,6 +231,28 @@ func (p *cellParser) imports(d *ast.GenDecl, src string, line, col int, offset f
 		}
 		p.cell.Decls = append(p.cell.Decls, decl)
 	}
+}
+
+// cgo describes an `import "C"` with its preamble, the comment right above
+// it as cgo finds it: the spec's doc comment, or the declaration's when it
+// imports "C" alone.
+func (p *cellParser) cgo(d *ast.GenDecl, is *ast.ImportSpec, spec *importSpec, offset func(token.Pos) int) Decl {
+	doc := is.Doc
+	if doc == nil && len(d.Specs) == 1 {
+		doc = d.Doc
+	}
+	src := `import "C"`
+	line, col := spec.line, spec.col
+	if doc != nil {
+		from, to := offset(doc.Pos()), offset(doc.End())
+		spec.preamble = p.code[from:to]
+		spec.preLine, spec.preCol = p.l.pos(from)
+		src = spec.preamble + "\n" + src
+		line, col = spec.preLine, spec.preCol
+	}
+	decl := cgoDecl(spec)
+	decl.Src, decl.Line, decl.Column = src, line, col
+	return decl
 }
 
 // collectUses finds what n takes from outside: X.Sel where X is a name the

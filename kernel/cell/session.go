@@ -55,8 +55,9 @@ func (s *Session) Decls() []Decl {
 }
 
 // Remove forgets the declarations that define any of keys (for %rm): a
-// name ("F", "T.M", a var of a group, which goes with its whole group), or
-// an import by its key ("fmt", "m math"), path or alias. It returns the
+// name ("F", "T.M", a var of a group, which goes with its whole group; "init"
+// or "_" for every init func or blank declaration, "init#1a2b3c4d" for one),
+// or an import by its key ("fmt", "m math"), path or alias. It returns the
 // keys of what it removed. If a key matches nothing it removes nothing and
 // says which keys are unknown.
 func (s *Session) Remove(keys ...string) ([]string, error) {
@@ -91,10 +92,13 @@ func (s *Session) Remove(keys ...string) ([]string, error) {
 	return removed, nil
 }
 
-// matches reports whether %rm key names d.
+// matches reports whether %rm key names d: one of its keys, or the name a
+// user wrote for one keyed by its text ("init" for "init#1a2b3c4d").
 func (d *Decl) matches(key string) bool {
-	if slices.Contains(d.Keys, key) {
-		return true
+	for _, k := range d.Keys {
+		if k == key || userName(k) == key {
+			return true
+		}
 	}
 	return d.imp != nil && (key == d.imp.path || d.imp.name != "" && key == d.imp.name)
 }

@@ -81,7 +81,9 @@ func (e *Engine) goBuild(ctx context.Context, prog *cell.Program, st Settings, o
 }
 
 // compileError turns the go command's report into a cell error: the lines
-// that say what is wrong, without the "# conclab.cell" package header.
+// that say what is wrong, without the "# conclab.cell" package header. Its
+// value is the first of them that is not a C compiler's heading for the
+// lines below it ("In function 'f':").
 func compileError(report string) *Error {
 	var lines []string
 	for _, l := range splitLines(report) {
@@ -93,7 +95,14 @@ func compileError(report string) *Error {
 	if len(lines) == 0 {
 		lines = []string{"the build failed"}
 	}
-	return &Error{Name: "CompileError", Value: lines[0], Traceback: lines}
+	value := lines[0]
+	for _, l := range lines {
+		if !strings.HasSuffix(l, ":") {
+			value = l
+			break
+		}
+	}
+	return &Error{Name: "CompileError", Value: value, Traceback: lines}
 }
 
 func splitLines(s string) []string {

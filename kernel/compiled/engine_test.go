@@ -113,7 +113,8 @@ func TestExecute(t *testing.T) {
 		{name: "race detector", src: "n := 0\nvar wg sync.WaitGroup\nfor range 2 {\n\twg.Go(func() { n++ })\n}\nwg.Wait()",
 			settings: Settings{GoFlags: []string{"-race"}}, errName: "ExitError", stderrHas: "DATA RACE"},
 		{name: "unknown import", src: "import \"example.com/nowhere\"\nfunc f() { nowhere.X() }", errName: "CompileError", errHas: "example.com/nowhere"},
-		{name: "exit status", src: "os.Exit(4)", errName: "ExitError", errHas: "status 4"},
+		{name: "exit status", src: "os.Exit(4)", errName: "ExitError", errHas: "the program exited with status 4"},
+		{name: "killed", src: "syscall.Kill(os.Getpid(), syscall.SIGKILL)", errName: "Killed", errHas: "the program was killed by signal 9 (SIGKILL)"},
 		{name: "args and env", src: `fmt.Println(os.Args[1:], os.Getenv("CONCLAB_T"))`,
 			settings: Settings{Args: []string{"a", "b"}, Env: []string{"CONCLAB_T=v"}}, stdout: "[a b] v\n"},
 		{name: "time", src: "s := 0\nfor i := range 50_000_000 {\n\ts += i\n}\nfmt.Println(s > 0)", settings: Settings{Time: true},
@@ -354,5 +355,30 @@ func TestCellThatDamagesTheWorkspace(t *testing.T) {
 				t.Errorf("stderr %q does not say %q", out.stderr.String(), d.note)
 			}
 		})
+	}
+}
+
+// A remembered init func that panics fails every later cell: the error
+// names it and the %rm that removes it, and that %rm works.
+func TestRememberedInitPanicIsNamed(t *testing.T) {
+	e := newEngine(t)
+	note := "remembered func init from cell [1] panics; %rm init removes it"
+	for i, src := range []string{"func init() { panic(\"x\") }", "fmt.Println(1)"} {
+		out := &recorder{}
+		var ce *Error
+		if err := run(t, e, i+1, src, Settings{}, out); !errors.As(err, &ce) || ce.Name != "panic" || ce.Value != "x" {
+			t.Fatalf("cell %d: error %v, want panic x", i+1, err)
+		}
+		named := len(ce.Traceback) > 0 && ce.Traceback[0] == note
+		if want := i > 0; named != want {
+			t.Errorf("cell %d: traceback %q, want the note %v", i+1, ce.Traceback, want)
+		}
+	}
+	if _, err := e.Session().Remove("init"); err != nil {
+		t.Fatal(err)
+	}
+	out := &recorder{}
+	if err := run(t, e, 3, "fmt.Println(1)", Settings{}, out); err != nil || out.stdout.String() != "1\n" {
+		t.Errorf("after %%rm init: %v, stdout %q", err, out.stdout.String())
 	}
 }

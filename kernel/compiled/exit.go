@@ -1,31 +1,46 @@
 package compiled
 
 import (
-	"fmt"
 	"os/exec"
 	"strings"
 	"syscall"
+
+	"github.com/conclab/conclab/kernel/cell"
+	"github.com/conclab/conclab/kernel/procgroup"
 )
 
-// exitError explains why a program ended badly, from its exit status and the
-// end of its stderr: Go's own message for panics, fatal errors and
-// deadlocks, shortened to the frames in the user's cells.
-func exitError(exit *exec.ExitError, stderrTail string) *Error {
+// exitError explains why prog ended badly, from its exit status and the end
+// of its stderr (rewritten in cell terms): Go's own message for panics,
+// fatal errors and deadlocks, shortened to the frames in the user's cells.
+// When a declaration remembered from an earlier cell failed before main,
+// it fails every cell: the traceback starts by naming it and how to
+// remove it.
+func exitError(exit *exec.ExitError, stderrTail string, prog *cell.Program) *Error {
 	lines := splitLines(stderrTail)
 	for i, l := range lines {
+		var e *Error
+		verb := "fails"
 		switch {
 		case strings.HasPrefix(l, "panic: "):
-			return &Error{Name: "panic", Value: strings.TrimPrefix(l, "panic: "), Traceback: cellFrames(lines[i:])}
+			e, verb = &Error{Name: "panic", Value: strings.TrimPrefix(l, "panic: ")}, "panics"
 		case strings.HasPrefix(l, "fatal error: all goroutines are asleep - deadlock!"):
-			return &Error{Name: "deadlock", Value: "all goroutines are asleep", Traceback: cellFrames(lines[i:])}
+			e, verb = &Error{Name: "deadlock", Value: "all goroutines are asleep"}, "deadlocks"
 		case strings.HasPrefix(l, "fatal error: "):
-			return &Error{Name: "fatal error", Value: strings.TrimPrefix(l, "fatal error: "), Traceback: cellFrames(lines[i:])}
+			e = &Error{Name: "fatal error", Value: strings.TrimPrefix(l, "fatal error: ")}
+		default:
+			continue
 		}
+		e.Traceback = cellFrames(lines[i:])
+		if c, ok := prog.InitCulprit(stderrTail); ok {
+			note := c.String() + " " + verb + "; %rm " + c.Remove + " removes it"
+			e.Traceback = append([]string{note, ""}, e.Traceback...)
+		}
+		return e
 	}
 	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return &Error{Name: "Killed", Value: fmt.Sprintf("the program was killed by %v", ws.Signal())}
+		return &Error{Name: "Killed", Value: "the program " + procgroup.Status(exit)}
 	}
-	return &Error{Name: "ExitError", Value: fmt.Sprintf("the program exited with status %d", exit.ExitCode())}
+	return &Error{Name: "ExitError", Value: "the program " + procgroup.Status(exit)}
 }
 
 // cellFrames keeps, for each goroutine of a Go crash report, its header and

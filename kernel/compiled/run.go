@@ -217,7 +217,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	if !errors.As(waitErr, &exit) {
 		return fmt.Errorf("run cell: %w", waitErr)
 	}
-	return exitError(exit, stderr.tail())
+	return exitError(exit, stderr.tail(), prog)
 }
 
 // MemoryError is the error of a cell whose processes went over the memory

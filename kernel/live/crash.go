@@ -1,13 +1,12 @@
 package live
 
 import (
-	"errors"
-	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/conclab/conclab/kernel/compiled"
+	"github.com/conclab/conclab/kernel/procgroup"
 )
 
 // restartedNote ends every report of a worker that went away.
@@ -62,25 +61,13 @@ func crashCause(waitErr error, stderr string) (name, value string) {
 			return "fatal error", strings.TrimPrefix(l, "fatal error: ")
 		}
 	}
-	return "WorkerExited", exitStatus(waitErr)
-}
-
-// exitStatus says how a process ended: "exit status 3", "signal: killed".
-func exitStatus(waitErr error) string {
-	if waitErr == nil {
-		return "exit status 0"
-	}
-	var ee *exec.ExitError
-	if errors.As(waitErr, &ee) {
-		return ee.Error()
-	}
-	return waitErr.Error()
+	return "WorkerExited", "the live worker " + procgroup.Status(waitErr)
 }
 
 // exitText describes how a process ended, with the start of what it wrote
 // on stderr when there is any.
 func exitText(waitErr error, stderr string) string {
-	text := "the live worker ended (" + exitStatus(waitErr) + ")"
+	text := "the live worker " + procgroup.Status(waitErr)
 	if s := strings.TrimSpace(stderr); s != "" {
 		text += ": " + firstLine(s)
 	}
@@ -97,7 +84,7 @@ func crashError(waitErr error, stderr string, restartErr error) *compiled.Error 
 		tb = []string{"A panic in a goroutine other than the cell's ends the live worker."}
 	case "fatal error":
 	default:
-		tb = []string{"The live worker exited with " + value + " (os.Exit, log.Fatal or a signal)."}
+		tb = []string{"A cell's os.Exit or log.Fatal, or a signal, ends the live worker."}
 	}
 	if restartErr != nil {
 		tb = append(tb, "the live session could not restart: "+restartErr.Error())

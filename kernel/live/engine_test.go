@@ -134,7 +134,8 @@ func TestCrashRecovery(t *testing.T) {
 		name, code, errName, value string
 	}{
 		{"panic in goroutine", "go func() { panic(\"kaboom\") }()\nselect {}", "panic", "kaboom"},
-		{"os.Exit", "os.Exit(3)", "WorkerExited", "exit status 3"},
+		{"os.Exit", "os.Exit(3)", "WorkerExited", "the live worker exited with status 3"},
+		{"killed", "p, _ := os.FindProcess(os.Getpid())\np.Kill()\nselect {}", "WorkerExited", "the live worker was killed by signal 9 (SIGKILL)"},
 		{"fatal error", "m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() { for j := 0; ; j++ { m[j%10] = j } }()\n}\nselect {}", "fatal error", "concurrent map"},
 	}
 	for _, tt := range tests {
