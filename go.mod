@@ -29,4 +29,5 @@ require (
 	k8s.io/klog/v2 v2.130.1 // indirect
 )
 
+// A subscriber that stops reading must not block iopub: see third_party/README.md.
 replace github.com/go-zeromq/zmq4 => ./third_party/zmq4

@@ -102,10 +102,7 @@ func (pub *pubSocket) SetOption(name string, value interface{}) error {
 		return ErrBadProperty
 	}
 
-	w := pub.sck.w.(*pubMWriter)
-	w.qmu.Lock()
-	w.hwm = hwm
-	w.qmu.Unlock()
+	pub.sck.w.(*pubMWriter).setHWM(hwm)
 	return nil
 }
 
@@ -216,107 +213,124 @@ func (q *pubQReader) topic(msg Msg) bool {
 	return topic == 0 || topic == 1
 }
 
-type pubMWriter struct {
-	ctx context.Context
-	mu  sync.Mutex
-	ws  []*Conn
+// DefaultSendHwm is a PUB socket's high-water mark when OptionHWM is not
+// set: libzmq's default ZMQ_SNDHWM.
+//
+// conclab patch: see third_party/README.md in conclab.
+const DefaultSendHwm = 1000
 
-	qmu    sync.Mutex
-	qcond  *sync.Cond
-	q      *Queue
-	hwm    int
-	closed bool
+// pubMWriter distributes messages to the subscribers, each through its own
+// queue and goroutine, as libzmq's PUB does: a subscriber that reads slowly
+// or not at all fills only its own queue, and past its high-water mark the
+// messages for it are dropped. write never blocks.
+//
+// conclab patch: v0.17.0 had one queue and one goroutine that wrote to each
+// subscriber in turn, so a subscriber that stopped reading blocked the
+// delivery to every other subscriber, and once the shared queue was full
+// every subscriber lost the messages.
+type pubMWriter struct {
+	ctx  context.Context
+	mu   sync.RWMutex
+	subs map[*Conn]*pubSubscriber // nil once closed
+	hwm  int                      // the queue length of subscribers that connect from now on
+}
+
+// pubSubscriber is one subscriber's queue and the goroutine that drains it.
+type pubSubscriber struct {
+	q chan Msg // closed when the subscriber is removed
 }
 
 func newPubMWriter(ctx context.Context) *pubMWriter {
-	p := &pubMWriter{
-		ctx: ctx,
-		q:   NewQueue(),
+	return &pubMWriter{
+		ctx:  ctx,
+		subs: make(map[*Conn]*pubSubscriber),
+		hwm:  DefaultSendHwm,
 	}
-	p.qcond = sync.NewCond(&p.qmu)
-	go p.run()
-	return p
 }
 
-func (w *pubMWriter) run() {
-	for {
-		w.qmu.Lock()
-		for w.q.Len() == 0 {
-			w.qcond.Wait()
-			if w.closed {
-				return
-			}
-		}
-		msg, _ := w.q.Peek()
-		w.q.Pop()
-		w.qmu.Unlock()
-		w.sendMsg(msg)
+// setHWM sets the high-water mark of the subscribers that connect from now
+// on; 0 means no limit, which a queue cannot have, so it is taken as a
+// large one.
+func (w *pubMWriter) setHWM(hwm int) {
+	if hwm <= 0 {
+		hwm = 1 << 20
 	}
+	w.mu.Lock()
+	w.hwm = hwm
+	w.mu.Unlock()
 }
 
 func (w *pubMWriter) Close() error {
-	w.qmu.Lock()
-	w.closed = true
-	w.qcond.Signal()
-	w.qmu.Unlock()
-
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	var err error
-	for _, ww := range w.ws {
-		e := ww.Close()
-		if e != nil && err == nil {
+	for c, sub := range w.subs {
+		if e := c.Close(); e != nil && err == nil {
 			err = e
 		}
+		close(sub.q)
 	}
-	w.ws = nil
-	w.mu.Unlock()
+	w.subs = nil
 	return err
 }
 
-func (mw *pubMWriter) addConn(w *Conn) {
-	mw.mu.Lock()
-	mw.ws = append(mw.ws, w)
-	mw.mu.Unlock()
+func (w *pubMWriter) addConn(c *Conn) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.subs == nil {
+		_ = c.Close()
+		return
+	}
+	sub := &pubSubscriber{q: make(chan Msg, w.hwm)}
+	w.subs[c] = sub
+	go sub.run(c)
 }
 
-func (mw *pubMWriter) rmConn(w *Conn) {
-	mw.mu.Lock()
-	defer mw.mu.Unlock()
+func (w *pubMWriter) rmConn(c *Conn) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if sub, ok := w.subs[c]; ok {
+		_ = c.Close()
+		delete(w.subs, c)
+		close(sub.q)
+	}
+}
 
-	cur := -1
-	for i := range mw.ws {
-		if mw.ws[i] == w {
-			cur = i
-			mw.ws[i].Close()
-			break
+// write queues msg for each subscriber of its topic whose queue is below
+// the high-water mark, and drops it for the others.
+func (w *pubMWriter) write(ctx context.Context, msg Msg) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	topic := ""
+	if len(msg.Frames) > 0 {
+		topic = string(msg.Frames[0])
+	}
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	for c, sub := range w.subs {
+		if !c.subscribed(topic) {
+			continue
+		}
+		select {
+		case sub.q <- msg:
+		default: // at the high-water mark: dropped for this subscriber
 		}
 	}
-	if cur >= 0 {
-		mw.ws = append(mw.ws[:cur], mw.ws[cur+1:]...)
-	}
-}
-
-func (w *pubMWriter) write(ctx context.Context, msg Msg) error {
-	w.qmu.Lock()
-	defer w.qmu.Unlock()
-	if w.hwm != 0 && w.q.Len() >= w.hwm {
-		//TODO(inphi): per subscriber hwm
-		return nil
-	}
-	w.q.Push(msg)
-	w.qcond.Signal()
 	return nil
 }
 
-func (w *pubMWriter) sendMsg(msg Msg) {
-	topic := string(msg.Frames[0])
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	// TODO(inphi): distribute messages across subscribers at once
-	for i := range w.ws {
-		ww := w.ws[i]
-		if ww.subscribed(topic) {
-			_ = ww.SendMsg(msg)
+// run sends the queued messages to c until the queue is closed. Once a send
+// fails the connection is gone (the socket's reaper removes it), and the
+// rest is read and dropped so that the queue does not hold on to it.
+func (sub *pubSubscriber) run(c *Conn) {
+	failed := false
+	for msg := range sub.q {
+		if failed {
+			continue
+		}
+		if err := c.SendMsg(msg); err != nil {
+			failed = true
 		}
 	}
 }
