@@ -86,6 +86,8 @@ RUN pip install --no-cache-dir --root-user-action=ignore -r /tmp/requirements.tx
 WORKDIR /opt/conclab/src
 USER ${NB_UID}
 COPY --chown=${NB_USER}:${NB_USER} go.mod go.sum ./
+# Patched dependencies that go.mod replaces (see third_party/README.md).
+COPY --chown=${NB_USER}:${NB_USER} third_party third_party/
 RUN go mod download
 
 # Only what `make build` reads for conclab and conclab-live (the test compares

@@ -28,3 +28,6 @@ require (
 	golang.org/x/text v0.28.0 // indirect
 	k8s.io/klog/v2 v2.130.1 // indirect
 )
+
+// A subscriber that stops reading must not block iopub: see third_party/README.md.
+replace github.com/go-zeromq/zmq4 => ./third_party/zmq4

@@ -92,8 +92,10 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 		k.publish(req, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
 	}
 
-	out := &output{k: k, req: req, allowStdin: allowStdin, silent: c.Silent, store: store, count: count}
+	out := newOutput(k, req)
+	out.allowStdin, out.silent, out.store, out.count = allowStdin, c.Silent, store, count
 	err = k.executeSafely(runCtx, c.Code, count, out)
+	out.close()
 
 	var cellErr *compiled.Error
 	switch {

@@ -46,7 +46,8 @@ type Kernel struct {
 	history  *history
 	magics   map[string]magic
 
-	settings compiled.Settings // session-wide settings from magics
+	settings   compiled.Settings // session-wide settings from magics
+	maxDisplay int               // bytes of displays one cell may show
 
 	executions chan *wire.Message // execute_requests, run one at a time
 	inputs     chan *wire.Message // input_replies from the stdin channel
@@ -135,11 +136,15 @@ func Run(ctx context.Context, cfg Config) error {
 		mem:        mem,
 		live:       live.New(live.Options{Logger: log, Limiter: mem}),
 		history:    newHistory(),
+		maxDisplay: int(maxOutput),
 		magics:     magicTable(),
 		executions: make(chan *wire.Message, 4096),
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),
 		answered:   make(chan struct{}),
+	}
+	if k.maxDisplay <= 0 {
+		k.maxDisplay = compiled.DefaultMaxOutput
 	}
 	go k.warm(ctx)
 	return k.serve(ctx)

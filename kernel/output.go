@@ -3,7 +3,9 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/conclab/conclab/kernel/coalesce"
 	"github.com/conclab/conclab/kernel/compiled"
 	"github.com/conclab/conclab/kernel/display"
 	"github.com/conclab/conclab/kernel/wire"
@@ -18,7 +20,28 @@ type output struct {
 	store      bool  // the cell is in the history
 	count      int   // its execution_count
 	payload    []any // execute_reply payloads, e.g. a page from %doc
+
+	// updates holds back update_display_data that come faster than
+	// updateInterval for one display_id; close delivers the last ones.
+	updates *coalesce.Latest[display.Data]
+	// displays caps the bytes of displays the cell shows (see displayBudget).
+	displays *displayBudget
 }
+
+// updateInterval is how often at most one display is updated: a progress
+// loop may update it thousands of times a second, more than a browser can
+// show, and each update is a message on iopub. 20 updates a second still
+// look smooth.
+const updateInterval = 50 * time.Millisecond
+
+func newOutput(k *Kernel, req *wire.Message) *output {
+	o := &output{k: k, req: req, displays: newDisplayBudget(k.maxDisplay)}
+	o.updates = coalesce.New(updateInterval, o.publishDisplay)
+	return o
+}
+
+// close sends the display updates that wait; the cell is over.
+func (o *output) close() { o.updates.Close() }
 
 // page asks the frontend to show data in its pager (or under the cell).
 func (o *output) page(data map[string]any) {
@@ -29,7 +52,28 @@ func (o *output) Stream(name, text string) {
 	o.k.publish(o.req, "stream", map[string]string{"name": name, "text": text})
 }
 
+// Display publishes d: display_data, or update_display_data when d updates
+// an earlier display, coalesced per display_id (see updateInterval). A new
+// display with an id first gets the update of that id that waits, so that
+// the older value never lands on the newer display.
 func (o *output) Display(d display.Data) {
+	switch {
+	case d.Update && d.DisplayID != "":
+		o.updates.Put(d.DisplayID, d)
+		return
+	case d.DisplayID != "":
+		o.updates.Flush(d.DisplayID)
+	}
+	o.publishDisplay(d)
+}
+
+func (o *output) publishDisplay(d display.Data) {
+	if ok, notice := o.displays.take(d); !ok {
+		if notice != "" {
+			o.Stream("stderr", notice)
+		}
+		return
+	}
 	content := map[string]any{"data": d.Data, "metadata": orEmpty(d.Metadata), "transient": map[string]any{}}
 	if d.DisplayID != "" {
 		content["transient"] = map[string]any{"display_id": d.DisplayID}
@@ -47,6 +91,7 @@ func (o *output) Result(data map[string]any) {
 	if o.silent {
 		return
 	}
+	o.updates.FlushAll()
 	o.k.publish(o.req, "execute_result", map[string]any{
 		"execution_count": o.count, "data": data, "metadata": map[string]any{},
 	})

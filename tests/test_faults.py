@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 import procs
-from conftest import FIGURES, execute, start, text
+from conftest import FIGURES, collect, execute, start, text
 
 STRESS = os.environ.get("CONCLAB_STRESS") == "1"
 
@@ -453,3 +453,109 @@ def test_memory_limit_holds_for_shell_lines_and_scripts(limited):
     reply, out = execute(kc, '!echo still here')
     assert reply["status"] == "ok" and text(out) == "still here\n", (reply, out)
     held["shell"] = True
+
+
+class Subscriber:
+    """A raw iopub SUB socket. stalled: it subscribes, then never reads (its
+    receive high-water mark is 10, so its TCP buffers fill and stay full).
+    Otherwise a thread reads everything into .msg_ids, by parent msg_id."""
+
+    def __init__(self, km, stalled):
+        import zmq
+
+        info = km.get_connection_info()
+        self.ctx = zmq.Context()
+        self.sock = self.ctx.socket(zmq.SUB)
+        self.sock.setsockopt(zmq.RCVHWM, 10 if stalled else 0)
+        self.sock.setsockopt(zmq.LINGER, 0)
+        self.sock.setsockopt(zmq.SUBSCRIBE, b"")
+        self.sock.connect(f"{info['transport']}://{info['ip']}:{info['iopub_port']}")
+        self.msg_ids, self.done = {}, threading.Event()
+        self.thread = None
+        if not stalled:
+            self.thread = threading.Thread(target=self.run, args=(km.session,))
+            self.thread.start()
+
+    def run(self, session):
+        import zmq
+
+        while not self.done.is_set():
+            if not self.sock.poll(50, zmq.POLLIN):
+                continue
+            frames = self.sock.recv_multipart()
+            _, msg = session.feed_identities(frames)
+            m = session.deserialize(msg, content=False)
+            self.msg_ids.setdefault(m["parent_header"].get("msg_id"), set()).add(m["header"]["msg_id"])
+
+    def close(self):
+        self.done.set()
+        if self.thread:
+            self.thread.join()
+        self.sock.close()
+        self.ctx.term()
+
+
+def test_slow_subscriber_costs_only_itself(fresh_kernel):
+    """Issue #16: a subscriber that never reads must cost only itself. The
+    cell updates one display ~2,000 times a second, then prints; the healthy
+    peer (the client) gets everything a fast reference subscriber gets: the
+    updates (coalesced, the last one always), every line, idle, and the next
+    cell's output."""
+    km, kc = fresh_kernel
+    n, lines = (20000, 4000) if STRESS else (4000, 4000)
+    stalled = Subscriber(km, stalled=True)
+    reference = Subscriber(km, stalled=False)
+    try:
+        time.sleep(1)  # both subscriptions in effect
+        code = (
+            'bar := strings.Repeat("#", 2048)\n'
+            f"for i := range {n} {{\n"
+            '\tgonbui.UpdateHTML("progress", fmt.Sprintf("<b>%d</b>", i+1)+bar)\n'
+            "\tif i%20 == 19 {\n\t\ttime.Sleep(10 * time.Millisecond)\n\t}\n}\n"
+            'line := strings.Repeat("y", 1000)\n'
+            f"for i := range {lines} {{\n\tfmt.Println(i, line)\n}}"
+        )
+        with PeakRSS(km.provisioner.pid) as rss:
+            ids = [kc.execute(code), kc.execute('fmt.Println("next")')]
+            (reply, out), (reply2, out2) = [collect(kc, i, timeout=120, what=f"cell {k}") for k, i in enumerate(ids)]
+        assert reply["status"] == "ok" and reply2["status"] == "ok"
+        values = [int(m["content"]["data"]["text/html"].split("</b>")[0][3:])
+                  for m in out if m["msg_type"] in ("display_data", "update_display_data")]
+        assert values and values[-1] == n, values[-5:]
+        assert values == sorted(set(values)), "updates out of order"
+        assert len(values) < n / 10, f"{len(values)} of {n} updates sent: not coalesced"
+        printed = [ln.split()[0] for ln in text(out).splitlines()]
+        assert printed == [str(i) for i in range(lines)], f"{len(printed)} of {lines} lines"
+        assert text(out2) == "next\n"
+        time.sleep(0.5)  # the reference reads the idles
+        want = set().union(*(reference.msg_ids.get(i, set()) for i in ids))
+        # collect leaves the status messages out; the reference has them
+        # (busy and idle of each cell), and collect saw both idles.
+        got = {m["header"]["msg_id"] for m in out + out2} & want
+        assert len(want) - len(got) == 4, f"healthy peer got {len(got)} + 4 status of {len(want)}"
+        FIGURES["slow subscriber"] = (f"slow subscriber: {len(got) + 4} of {len(want)} messages delivered to the healthy peer "
+                                      f"({n:,} updates coalesced to {len(values)}), kernel RSS peak {rss.peak:.0f} MB")
+    finally:
+        stalled.close()
+        reference.close()
+
+
+def test_displays_are_capped_and_whole(kernel):
+    """Issue #16 item 7: 1 MB displays stop at the 5 MB cap with a notice;
+    each one that arrives is whole."""
+    km, kc = kernel
+    n = 50 if STRESS else 12
+    code = ('html := strings.Repeat("x", 1<<20)\n'
+            f'for i := range {n} {{\n\tgonbui.DisplayHTML(fmt.Sprintf("<p>%03d</p>", i) + html)\n}}\n'
+            'gonbui.DisplayHTML("<i>tail</i>")')
+    with PeakRSS(km.provisioner.pid) as rss:
+        reply, out = execute(kc, code, timeout=300)
+    assert reply["status"] == "ok"
+    shown = [m["content"]["data"]["text/html"] for m in out if m["msg_type"] == "display_data"]
+    total = sum(map(len, shown))
+    assert 0 < total <= 5 * 1024 * 1024, f"{total / 2**20:.1f} MB of displays delivered"
+    assert all(len(h) == len("<p>000</p>") + (1 << 20) for h in shown), "a display was cut"
+    notice = text(out, "stderr")
+    assert notice.count("displays cut at 5 MB") == 1 and "CONCLAB_MAX_OUTPUT" in notice, notice
+    FIGURES["displays"] = (f"{n} x 1 MB displays capped at {total / 2**20:.0f} MB, {len(shown)} whole, "
+                           f"kernel RSS peak {rss.peak:.0f} MB")

@@ -36,8 +36,10 @@ func (c *Channel) Name() string { return c.name }
 // Send encodes, signs and sends m. On a ROUTER channel, m's identities say
 // which client gets it; a client that has gone away drops it silently, as
 // ZeroMQ does. On iopub, the identities are the topic; with none, the topic
-// is m's msg_type. Send on iopub never waits for subscribers: zmq4 queues
-// the message, and a subscriber that stops reading is disconnected.
+// is m's msg_type. Send on iopub never waits for subscribers: the message
+// joins each subscriber's queue, and a subscriber whose queue is full (it
+// reads too slowly or not at all) misses it; one that stops reading
+// altogether is disconnected after a while.
 func (c *Channel) Send(m *Message) error {
 	if c.ctx.Err() != nil {
 		return fmt.Errorf("send %s on %s: %w", msgType(m), c.name, ErrClosed)

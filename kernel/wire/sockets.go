@@ -11,9 +11,11 @@ import (
 	"github.com/go-zeromq/zmq4"
 )
 
-// pubHighWaterMark is how many iopub messages zmq4 may queue for slow
-// subscribers before it drops new ones (libzmq's default is 1000; cells
-// that print a lot produce bursts).
+// pubHighWaterMark is how many iopub messages may wait for one subscriber
+// before the newer ones are dropped for it (libzmq's default is 1000; cells
+// that print a lot produce bursts). Each subscriber has its own queue (see
+// third_party/README.md), so a subscriber that stops reading loses its own
+// messages and delays no one else's.
 const pubHighWaterMark = 10000
 
 // Sockets are a kernel's bound sockets. The heartbeat socket is not
@@ -36,6 +38,11 @@ type Sockets struct {
 // heartbeat until Close. When ctx ends, the sockets close as if by Close.
 // A nil logger discards the logs.
 func Listen(ctx context.Context, info *ConnectionInfo, logger *slog.Logger) (*Sockets, error) {
+	return listen(ctx, info, logger, pubHighWaterMark)
+}
+
+// listen is Listen with iopub's high-water mark as a parameter, for tests.
+func listen(ctx context.Context, info *ConnectionInfo, logger *slog.Logger, pubHWM int) (*Sockets, error) {
 	if info == nil {
 		return nil, errors.New("listen: nil connection info")
 	}
@@ -66,7 +73,17 @@ func Listen(ctx context.Context, info *ConnectionInfo, logger *slog.Logger) (*So
 		// zmq4's Send waits up to this timeout (default: 5 minutes) for a
 		// first peer to connect; a message for nobody should not wait that long.
 		sock := newSock(sctx, zmq4.WithLogger(zlog), zmq4.WithTimeout(writeTimeout))
-		ep, err := guardEndpoint(info.Transport, info.Endpoint(port))
+		var err error
+		if sock.Type() == zmq4.Pub {
+			// Before any subscriber connects: a queue's size is fixed when it does.
+			if err = sock.SetOption(zmq4.OptionHWM, pubHWM); err != nil {
+				err = fmt.Errorf("high-water mark: %w", err)
+			}
+		}
+		ep, gerr := guardEndpoint(info.Transport, info.Endpoint(port))
+		if err == nil {
+			err = gerr
+		}
 		if err == nil {
 			err = sock.Listen(ep)
 		}
@@ -107,9 +124,6 @@ func Listen(ctx context.Context, info *ConnectionInfo, logger *slog.Logger) (*So
 	}
 	if s.IOPub, err = channel("iopub", info.IOPubPort, zmq4.NewPub); err != nil {
 		return fail(err)
-	}
-	if err := s.IOPub.sock.SetOption(zmq4.OptionHWM, pubHighWaterMark); err != nil {
-		return fail(fmt.Errorf("listen: iopub high-water mark: %w", err))
 	}
 	if s.hb, err = bind("heartbeat", info.HBPort, zmq4.NewRouter); err != nil {
 		return fail(err)

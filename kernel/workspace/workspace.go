@@ -160,14 +160,14 @@ func writeModule(dir, src string) error {
 
 // moduleFiles returns go.mod and go.sum of a module that builds against the
 // project source unpacked in src: every requirement of the project (so that
-// imports of its dependencies resolve offline from the module cache) and a
-// replace directive to the source.
+// imports of its dependencies resolve offline from the module cache) but
+// those it replaces by a directory, and a replace directive to the source.
 func moduleFiles(src string) (map[string][]byte, error) {
 	projMod, err := fs.ReadFile(conclab.Source, "go.mod")
 	if err != nil {
 		return nil, fmt.Errorf("workspace go.mod: %w", err)
 	}
-	pf, err := modfile.ParseLax("go.mod", projMod, nil)
+	pf, err := modfile.Parse("go.mod", projMod, nil)
 	if err != nil {
 		return nil, fmt.Errorf("workspace go.mod: %w", err)
 	}
@@ -178,8 +178,19 @@ func moduleFiles(src string) (map[string][]byte, error) {
 	}
 	b.WriteString("require (\n")
 	fmt.Fprintf(&b, "\t%s v0.0.0-00010101000000-000000000000\n", conclab.ModulePath)
+	patched := make(map[string]bool)
+	for _, r := range pf.Replace {
+		if r.New.Version == "" {
+			patched[r.Old.Path] = true
+		}
+	}
 	for _, r := range pf.Require {
-		fmt.Fprintf(&b, "\t%s %s\n", r.Mod.Path, r.Mod.Version)
+		// A dependency the project patches (third_party) is the kernel's
+		// own business: its copy is not in the module cache, and cells do
+		// not import it.
+		if !patched[r.Mod.Path] {
+			fmt.Fprintf(&b, "\t%s %s\n", r.Mod.Path, r.Mod.Version)
+		}
 	}
 	b.WriteString(")\n\n")
 	fmt.Fprintf(&b, "replace %s => %s\n", conclab.ModulePath, src)
