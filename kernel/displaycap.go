@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/conclab/conclab/kernel/compiled"
 	"github.com/conclab/conclab/kernel/display"
 )
 
@@ -46,7 +47,7 @@ func (b *displayBudget) take(d display.Data) (ok bool, notice string) {
 		return false, ""
 	}
 	return false, fmt.Sprintf("\nconclab: displays cut at %s (a display of %s did not fit); the program goes on, its further displays are dropped (CONCLAB_MAX_OUTPUT sets the limit)\n",
-		sizeText(b.limit), sizeText(size))
+		compiled.FormatSize(int64(b.limit)), compiled.FormatSize(int64(size)))
 }
 
 // displaySize is about the bytes d takes in a notebook: the length of each
@@ -64,15 +65,4 @@ func displaySize(d display.Data) int {
 		}
 	}
 	return n
-}
-
-// sizeText writes n bytes as "5 MB", "300 KB" or "12 bytes".
-func sizeText(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.3g MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.3g KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
