@@ -96,7 +96,7 @@ RUN go mod download
 COPY --chown=${NB_USER}:${NB_USER} Makefile *.go ./
 COPY --chown=${NB_USER}:${NB_USER} cmd cmd/
 COPY --chown=${NB_USER}:${NB_USER} internal internal/
-COPY --chown=${NB_USER}:${NB_USER} kernel kernel/
+COPY --chown=${NB_USER}:${NB_USER} check check/
 COPY --chown=${NB_USER}:${NB_USER} demos demos/
 COPY --chown=${NB_USER}:${NB_USER} plots plots/
 COPY --chown=${NB_USER}:${NB_USER} scripts scripts/

@@ -283,7 +283,7 @@ def test_layers_go_from_least_to_most_changed(dockerfile):
     line = {
         "pip": runs_matching(dockerfile, r"\bpip install\b")[0].line,
         "mod download": runs_matching(dockerfile, r"\bgo mod download\b")[0].line,
-        "go sources": min(s.line for s in steps_of(dockerfile, "COPY") if copied_by(s, "kernel")),
+        "go sources": min(s.line for s in steps_of(dockerfile, "COPY") if copied_by(s, "internal")),
         "build": runs_matching(dockerfile, r"\bmake build\b")[0].line,
         "notebooks": min(s.line for s in steps_of(dockerfile, "COPY") if copied_by(s, "notebooks")),
     }
@@ -318,7 +318,7 @@ def test_copies_what_the_build_reads(dockerfile):
     [build] = runs_matching(dockerfile, r"\bmake build\b")
     copies = [s for s in steps_of(dockerfile, "COPY") if s.line < build.line]
     need = build_inputs() | {"Makefile", "scripts"}
-    assert {"cmd", "kernel", "demos", "plots", "conclab.go"} <= need  # the check sees the tree
+    assert {"cmd", "internal", "check", "demos", "plots", "conclab.go"} <= need  # the check sees the tree
     for path in sorted(need):
         targets = [copy_target(s, path) for s in copies if copied_by(s, path)]
         assert os.path.join(build.workdir, path) in targets, f"{path} is not copied before make build"

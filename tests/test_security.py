@@ -758,7 +758,7 @@ def test_live_worker_killed_mid_cell_is_reported_and_replaced(fresh_kernel):
 
 
 # gonbui's stream for DisplayData{Metadata: {"m": map[string]int{"abcdefgh": 1}}} with the nested
-# map's count rewritten to 2^24 (kernel/display's guard_test.go makes it). encoding/gob makes a map
+# map's count rewritten to 2^24 (internal/display's guard_test.go makes it). encoding/gob makes a map
 # as large as its count says before it reads an entry: without the guard, these 200 bytes make the
 # kernel take a gigabyte (2^28 takes 14 GB; more ends it).
 HOSTILE_DISPLAY = (

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/conclab/conclab/kernel/wire"
+	"github.com/conclab/conclab/internal/wire"
 )
 
 func main() {

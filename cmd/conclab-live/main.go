@@ -7,7 +7,7 @@ package main
 import (
 	"os"
 
-	"github.com/conclab/conclab/kernel/live/worker"
+	"github.com/conclab/conclab/internal/live/worker"
 )
 
 func main() { os.Exit(worker.Main()) }

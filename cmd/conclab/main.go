@@ -15,9 +15,9 @@ import (
 	"os"
 
 	"github.com/conclab/conclab"
-	"github.com/conclab/conclab/kernel"
-	"github.com/conclab/conclab/kernel/install"
-	"github.com/conclab/conclab/kernel/workspace"
+	"github.com/conclab/conclab/internal/install"
+	"github.com/conclab/conclab/internal/kernel"
+	"github.com/conclab/conclab/internal/workspace"
 )
 
 func main() {

@@ -1,0 +1,85 @@
+package compiled
+
+import (
+	"os/exec"
+	"strings"
+	"syscall"
+
+	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/procgroup"
+)
+
+// exitError explains why prog ended badly, from its exit status and the end
+// of its stderr (rewritten in cell terms): Go's own message for panics,
+// fatal errors and deadlocks, shortened to the frames in the user's cells.
+// When a declaration remembered from an earlier cell failed before main,
+// it fails every cell: the traceback starts by naming it and how to
+// remove it.
+func exitError(exit *exec.ExitError, stderrTail string, prog *cell.Program) *Error {
+	lines := splitLines(stderrTail)
+	for i, l := range lines {
+		var e *Error
+		verb := "fails"
+		switch {
+		case strings.HasPrefix(l, "panic: "):
+			e, verb = &Error{Name: "panic", Value: strings.TrimPrefix(l, "panic: ")}, "panics"
+		case strings.HasPrefix(l, "fatal error: all goroutines are asleep - deadlock!"):
+			e, verb = &Error{Name: "deadlock", Value: "all goroutines are asleep"}, "deadlocks"
+		case strings.HasPrefix(l, "fatal error: "):
+			e = &Error{Name: "fatal error", Value: strings.TrimPrefix(l, "fatal error: ")}
+		default:
+			continue
+		}
+		e.Traceback = cellFrames(lines[i:])
+		if c, ok := prog.InitCulprit(stderrTail); ok {
+			note := c.String() + " " + verb + "; %rm " + c.Remove + " removes it"
+			e.Traceback = append([]string{note, ""}, e.Traceback...)
+		}
+		return e
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return &Error{Name: "Killed", Value: "the program " + procgroup.Status(exit)}
+	}
+	return &Error{Name: "ExitError", Value: "the program " + procgroup.Status(exit)}
+}
+
+// cellFrames keeps, for each goroutine of a Go crash report, its header and
+// the frames that point into cells, so that the traceback reads
+// "main.work(...) / line 4" rather than runtime internals. The report's
+// first line is left out: the error's name and value say it, and the whole
+// report is on stderr already.
+func cellFrames(report []string) []string {
+	var out []string
+	for i := 1; i < len(report); i++ {
+		l := report[i]
+		switch {
+		case strings.HasPrefix(l, "goroutine "):
+			out = append(out, "", l)
+		case strings.HasPrefix(l, "\t") && isCellPos(l) && i > 0:
+			out = append(out, "  "+strings.TrimSpace(report[i-1]), "      "+strings.TrimSpace(l))
+		case strings.HasPrefix(l, "[signal "), strings.HasPrefix(l, "\t[recovered]"):
+			out = append(out, l)
+		}
+	}
+	// Drop goroutine headers that got no frames.
+	kept := []string{}
+	for i, l := range out {
+		if strings.HasPrefix(l, "goroutine ") && (i+1 == len(out) || out[i+1] == "") {
+			if len(kept) > 0 && kept[len(kept)-1] == "" {
+				kept = kept[:len(kept)-1]
+			}
+			continue
+		}
+		kept = append(kept, l)
+	}
+	for len(kept) > 0 && kept[0] == "" {
+		kept = kept[1:]
+	}
+	return kept
+}
+
+// isCellPos reports whether a rewritten frame position is in a cell.
+func isCellPos(l string) bool {
+	l = strings.TrimSpace(l)
+	return strings.HasPrefix(l, "line ") || strings.HasPrefix(l, "cell [")
+}

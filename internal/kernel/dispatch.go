@@ -1,0 +1,156 @@
+package kernel
+
+import (
+	"context"
+	"runtime/debug"
+	"strconv"
+
+	"github.com/conclab/conclab/internal/wire"
+)
+
+// A handler answers one kind of request. It returns an error only for
+// failures worth logging; what the user should see goes into the reply.
+type handler func(k *Kernel, ctx context.Context, req *wire.Message, ch *wire.Channel) error
+
+// shellHandlers is the shell channel's table, after ipykernel's: message type
+// to handler. execute_request is not here: it is queued (see shellLoop).
+var shellHandlers = map[string]handler{
+	"kernel_info_request": (*Kernel).handleKernelInfo,
+	"complete_request":    (*Kernel).handleComplete,
+	"inspect_request":     (*Kernel).handleInspect,
+	"is_complete_request": (*Kernel).handleIsComplete,
+	"history_request":     (*Kernel).handleHistory,
+	"comm_info_request":   (*Kernel).handleCommInfo,
+	"comm_open":           (*Kernel).handleCommOpen,
+	"comm_msg":            (*Kernel).handleCommIgnore,
+	"comm_close":          (*Kernel).handleCommIgnore,
+	"shutdown_request":    (*Kernel).handleShutdown, // deprecated on shell, still sent by old clients
+}
+
+// controlHandlers is the control channel's table.
+var controlHandlers = map[string]handler{
+	"kernel_info_request": (*Kernel).handleKernelInfo,
+	"interrupt_request":   (*Kernel).handleInterrupt,
+	"shutdown_request":    (*Kernel).handleShutdown,
+}
+
+// shellLoop reads the shell channel. Cells run one at a time in order, so
+// execute_requests go to a queue; everything else is answered at once, so
+// completion and inspection work while a long cell runs.
+func (k *Kernel) shellLoop(ctx context.Context) {
+	for {
+		req, err := k.sockets.Shell.Recv()
+		if err != nil {
+			return // the socket is closed: the kernel is stopping
+		}
+		if req.Header.MsgType == "execute_request" {
+			select {
+			case k.executions <- req:
+			default:
+				k.log.Warn("execute queue full, request dropped")
+			}
+			continue
+		}
+		k.dispatch(ctx, shellHandlers, req, k.sockets.Shell)
+	}
+}
+
+func (k *Kernel) controlLoop(ctx context.Context) {
+	for {
+		req, err := k.sockets.Control.Recv()
+		if err != nil {
+			return
+		}
+		k.dispatch(ctx, controlHandlers, req, k.sockets.Control)
+	}
+}
+
+// stdinLoop passes input_replies to the cell waiting for one.
+func (k *Kernel) stdinLoop(ctx context.Context) {
+	for {
+		msg, err := k.sockets.Stdin.Recv()
+		if err != nil {
+			return
+		}
+		if msg.Header.MsgType != "input_reply" {
+			k.log.Debug("unexpected message on stdin", "type", logType(msg.Header.MsgType))
+			continue
+		}
+		select {
+		case k.inputs <- msg:
+		default:
+			k.log.Debug("input_reply with no request waiting")
+		}
+	}
+}
+
+// dispatch runs the handler for req with busy/idle status around it. A
+// message type with no handler is logged and dropped, as the spec allows.
+func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wire.Message, ch *wire.Channel) {
+	h, ok := table[req.Header.MsgType]
+	if !ok {
+		k.log.Info("unhandled message", "type", logType(req.Header.MsgType))
+		return
+	}
+	k.publishStatus(req, "busy")
+	defer k.publishStatus(req, "idle")
+	defer func() {
+		if r := recover(); r != nil {
+			k.log.Error("kernel bug in a handler", "type", req.Header.MsgType, "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	if err := h(k, ctx, req, ch); err != nil {
+		k.log.Warn("handler failed", "type", logType(req.Header.MsgType), "err", err)
+	}
+}
+
+// reply sends a reply to req on ch.
+func (k *Kernel) reply(ch *wire.Channel, req *wire.Message, msgType string, content any) error {
+	m, err := wire.NewReply(req, msgType, content)
+	if err != nil {
+		return err
+	}
+	return ch.Send(m)
+}
+
+// publish sends a message on iopub as a child of parent (nil: no parent).
+func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
+	var m *wire.Message
+	var err error
+	if parent != nil {
+		m, err = wire.NewReply(parent, msgType, content)
+		if err == nil {
+			m.Identities = [][]byte{[]byte(msgType)}
+		}
+	} else {
+		m, err = wire.NewMessage(msgType, k.session, content)
+	}
+	if err == nil {
+		err = k.sockets.IOPub.Send(m)
+	}
+	if err != nil {
+		k.log.Warn("publish failed", "type", msgType, "err", err)
+	}
+}
+
+func (k *Kernel) publishStatus(parent *wire.Message, state string) {
+	k.publish(parent, "status", map[string]string{"execution_state": state})
+}
+
+// errorContent is the content of a reply whose status is error.
+func errorContent(ename, evalue string, traceback []string) map[string]any {
+	if traceback == nil {
+		traceback = []string{}
+	}
+	return map[string]any{"status": "error", "ename": ename, "evalue": evalue, "traceback": traceback}
+}
+
+// logType is a msg_type as the log shows it: a signed message may carry any
+// string there, and one line of the log should stay one line.
+func logType(t string) string {
+	const max = 64
+	if len(t) > max {
+		t = t[:max] + "..."
+	}
+	return strconv.Quote(t)
+}

@@ -1,0 +1,304 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/procgroup"
+)
+
+// A step is a magic or a shell line of a cell, run in cell order before the
+// cell's Go code.
+type step struct {
+	line  int
+	magic *cell.Magic
+	shell *cell.Shell
+}
+
+func steps(c *cell.Cell) []step {
+	var s []step
+	for i := range c.Magics {
+		s = append(s, step{line: c.Magics[i].Line, magic: &c.Magics[i]})
+	}
+	for i := range c.Shell {
+		s = append(s, step{line: c.Shell[i].Line, shell: &c.Shell[i]})
+	}
+	sort.SliceStable(s, func(i, j int) bool { return s[i].line < s[j].line })
+	return s
+}
+
+// A magic changes settings (st for this cell, k.settings for the session) or
+// does something at once.
+type magic struct {
+	usage string
+	help  string
+	arity arity // checked before run
+	run   func(k *Kernel, ctx context.Context, args []string, st *compiled.Settings, out *output) error
+}
+
+// magicTable is the table of line magics. %%, %main and the //gonb: prefix
+// are handled by the cell parser. It is built per kernel (not a package
+// variable) because %help reads it.
+func magicTable() map[string]magic {
+	return map[string]magic{
+		"goflags": {"%goflags [flags...]", "set `go build` flags for the following cells (e.g. -race); no flags: show them; \"\" clears", anyArgs, (*Kernel).magicGoflags},
+		"env":     {"%env NAME VALUE", "set an environment variable for programs and shell lines; %env NAME shows it", arity{1, 2}, (*Kernel).magicEnv},
+		"args":    {"%args [args...]", "set the program's os.Args[1:] for the following cells; no args clears them", anyArgs, (*Kernel).magicArgs},
+		"ls":      {"%ls", "list the remembered declarations (also %list)", noArgs, (*Kernel).magicList},
+		"list":    {"%list", "same as %ls", noArgs, (*Kernel).magicList},
+		"rm":      {"%rm NAME...", "forget remembered declarations by name (also %remove)", someArgs, (*Kernel).magicRemove},
+		"remove":  {"%remove NAME...", "same as %rm", someArgs, (*Kernel).magicRemove},
+		"reset":   {"%reset", "forget every remembered declaration", noArgs, (*Kernel).magicReset},
+		"help":    {"%help", "show this help", noArgs, (*Kernel).magicHelp},
+		"doc":     {"%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", oneArg, (*Kernel).magicDoc},
+		"gomaxprocs": {"%gomaxprocs N", "run this cell with GOMAXPROCS=N (N=1 is like Python's GIL: one goroutine runs at a time)", oneArg,
+			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+				n, err := parseGOMAXPROCS("%gomaxprocs", args[0])
+				if err != nil {
+					return err
+				}
+				st.GOMAXPROCS = n
+				return nil
+			}},
+		"timeout": {"%timeout DURATION", "stop this cell after DURATION (e.g. 5s, 500ms) with a clear message", oneArg,
+			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+				d, err := time.ParseDuration(args[0])
+				if err != nil || d <= 0 {
+					return errorf("UsageError", "%%timeout: %q is not a positive duration like 5s or 500ms", args[0])
+				}
+				st.Timeout = d
+				return nil
+			}},
+		"time": {"%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory", noArgs,
+			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+				st.Time = true
+				return nil
+			}},
+		"trace": {"%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary", noArgs,
+			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+				st.Trace = true
+				return nil
+			}},
+		"race": {"%race", "build and run this cell with the race detector", noArgs,
+			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+				st.GoFlags = appendMissing(st.GoFlags, "-race")
+				return nil
+			}},
+	}
+}
+
+func (k *Kernel) runStep(ctx context.Context, s step, st *compiled.Settings, out *output) error {
+	if s.shell != nil {
+		return k.runShell(ctx, s.shell, st, out)
+	}
+	m, ok := k.magics[s.magic.Name]
+	if !ok && s.magic.Name == "live" {
+		return errorf("UsageError", "line %d: %%live must be the first line of the cell (it chooses the engine that runs the whole cell)", s.line)
+	}
+	if !ok {
+		return errorf("UsageError", "line %d: unknown magic %%%s; %%help lists the magics", s.line, s.magic.Name)
+	}
+	args, err := splitArgs(s.magic.Args)
+	if err != nil {
+		return errorf("UsageError", "line %d: %%%s: %v", s.line, s.magic.Name, err)
+	}
+	if err := m.arity.check(s.magic.Name, m.usage, len(args)); err != nil {
+		return err
+	}
+	if err := noNUL("%"+s.magic.Name, args...); err != nil {
+		return err
+	}
+	return m.run(k, ctx, args, st, out)
+}
+
+func (k *Kernel) magicGoflags(_ context.Context, args []string, st *compiled.Settings, out *output) error {
+	switch {
+	case len(args) == 0:
+		out.Stream("stdout", fmt.Sprintf("%%goflags: %s\n", quoteArgs(k.settings.GoFlags)))
+		return nil
+	case len(args) == 1 && args[0] == "":
+		k.settings.GoFlags = nil
+	default:
+		if err := checkGoFlags(args); err != nil {
+			return err
+		}
+		k.settings.GoFlags = args
+	}
+	st.GoFlags = k.settings.GoFlags
+	out.Stream("stdout", fmt.Sprintf("%%goflags=%s\n", quoteArgs(k.settings.GoFlags)))
+	return nil
+}
+
+func (k *Kernel) magicEnv(_ context.Context, args []string, st *compiled.Settings, out *output) error {
+	switch len(args) {
+	case 1:
+		if v, ok := lookupEnv(k.settings.Env, args[0]); ok {
+			out.Stream("stdout", args[0]+"="+v+"\n")
+		} else {
+			out.Stream("stdout", args[0]+" is not set\n")
+		}
+		return nil
+	case 2:
+		if err := checkEnvName(args[0]); err != nil {
+			return err
+		}
+		if err := checkEnvValue(args[0], args[1]); err != nil {
+			return err
+		}
+		k.settings.Env = setEnv(k.settings.Env, args[0], args[1])
+		st.Env = k.settings.Env
+		out.Stream("stdout", "set env "+args[0]+"="+args[1]+"\n")
+		return nil
+	}
+	return errorf("UsageError", "usage: %%env NAME VALUE")
+}
+
+func (k *Kernel) magicArgs(_ context.Context, args []string, st *compiled.Settings, _ *output) error {
+	k.settings.Args = args
+	st.Args = args
+	return nil
+}
+
+func (k *Kernel) magicList(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+	decls := k.engine.Session().Decls()
+	if len(decls) == 0 {
+		out.Stream("stdout", "no remembered declarations\n")
+		return nil
+	}
+	var b strings.Builder
+	for _, d := range decls {
+		fmt.Fprintf(&b, "%-6s %s\n", d.Kind, strings.Join(d.Keys, ", "))
+	}
+	out.Stream("stdout", b.String())
+	return nil
+}
+
+func (k *Kernel) magicRemove(_ context.Context, args []string, _ *compiled.Settings, out *output) error {
+	if len(args) == 0 {
+		return errorf("UsageError", "usage: %%rm NAME... (%%ls lists the names)")
+	}
+	removed, err := k.engine.Session().Remove(args...)
+	if err != nil {
+		return errorf("UsageError", "%%rm: %v", err)
+	}
+	out.Stream("stdout", "removed "+strings.Join(removed, ", ")+"\n")
+	return nil
+}
+
+func (k *Kernel) magicReset(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+	k.engine.Session().Reset()
+	out.Stream("stdout", "forgot every remembered declaration\n")
+	return nil
+}
+
+func (k *Kernel) magicHelp(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+	out.Display(helpDisplay(k.magics, k.memoryNote()))
+	return nil
+}
+
+func (k *Kernel) magicDoc(ctx context.Context, args []string, _ *compiled.Settings, out *output) error {
+	if len(args) != 1 {
+		return errorf("UsageError", "usage: %%doc NAME (e.g. %%doc fmt.Println)")
+	}
+	name := args[0]
+	doc, found, err := k.complete.Inspect(ctx, k.engine.Session().Source(), name, len([]rune(name)), 1)
+	if err != nil || !found {
+		return errorf("NotFound", "%%doc: no documentation found for %s", name)
+	}
+	data := map[string]any{"text/plain": doc.Text}
+	if doc.Markdown != "" {
+		data["text/markdown"] = doc.Markdown
+	}
+	out.page(data)
+	return nil
+}
+
+// runShell runs a `!command` line with sh in the notebook's directory
+// (`!*command` runs it in the cell module's directory, as in gonb), in its
+// own process group so an interrupt stops all of it.
+func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Settings, out *output) error {
+	command, dir := s.Command, ""
+	if strings.HasPrefix(command, "*") {
+		command, dir = strings.TrimPrefix(command, "*"), k.ws.Dir
+	}
+	if err := noNUL(fmt.Sprintf("line %d: shell line", s.Line), command); err != nil {
+		return err
+	}
+	cmd := exec.Command("sh", "-c", command)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), st.Env...)
+	cmd.Stdout = streamTo{out, "stdout"}
+	cmd.Stderr = streamTo{out, "stderr"}
+	cmd.SysProcAttr = procgroup.Attr()
+	breach, err := k.runLimited(ctx, cmd)
+	if breach != nil {
+		return compiled.MemoryError(breach)
+	}
+	if ctx.Err() != nil {
+		return errorf("Interrupted", "!%s was interrupted", command)
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return errorf("ShellError", "line %d: !%s %s", s.Line, command, procgroup.Status(exit))
+	}
+	if err != nil {
+		return errorf("ShellError", "line %d: !%s: %v", s.Line, command, err)
+	}
+	return nil
+}
+
+// streamTo is an io.Writer that sends what it gets as a stream message.
+type streamTo struct {
+	out  *output
+	name string
+}
+
+func (s streamTo) Write(p []byte) (int, error) {
+	s.out.Stream(s.name, string(p))
+	return len(p), nil
+}
+
+func appendMissing(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(append([]string(nil), list...), s)
+}
+
+func lookupEnv(env []string, name string) (string, bool) {
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], name+"="); ok {
+			return v, true
+		}
+	}
+	return os.LookupEnv(name)
+}
+
+func setEnv(env []string, name, value string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, name+"="+value)
+}
+
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = strconv.Quote(a)
+	}
+	return "[" + strings.Join(q, " ") + "]"
+}

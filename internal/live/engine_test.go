@@ -1,0 +1,517 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/conclab/conclab/internal/compiled"
+)
+
+func TestPersistence(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		code, stdout, result string
+	}{
+		{code: "x := 41"},
+		{code: "fmt.Println(x+1)", stdout: "42\n"},
+		{code: "x * 2", result: "82"},
+		{code: "func double(n int) int { return 2 * n }\ntype point struct{ X, Y int }"},
+		{code: "p := point{double(x), 1}\nfmt.Printf(\"%+v\\n\", p)", stdout: "{X:82 Y:1}\n"},
+		{code: "import \"strings\"\nvar s = strings.Repeat(\"ab\", 2)\ns", result: `"abab"`},
+		{code: "len(s) + p.Y", result: "5"},
+	}
+	for _, tt := range tests {
+		out := mustRun(t, e, tt.code)
+		if got := out.Stdout(); got != tt.stdout {
+			t.Errorf("%q: stdout = %q, want %q", tt.code, got, tt.stdout)
+		}
+		var want []string
+		if tt.result != "" {
+			want = []string{tt.result}
+		}
+		if got := out.Results(); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%q: results = %q, want %q", tt.code, got, want)
+		}
+	}
+}
+
+func TestGoroutinesAcrossCells(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, `ch := make(chan int)
+stop := make(chan struct{})
+done := make(chan struct{})
+go func() {
+	defer close(done)
+	n := 0
+	for {
+		select {
+		case ch <- n:
+			n++
+		case <-stop:
+			fmt.Println("producer stopped")
+			return
+		}
+	}
+}()`)
+	if got := out.Stderr(); !strings.Contains(got, "1 goroutine from live cells is still running") {
+		t.Errorf("after starting the producer, stderr = %q, want the leak note", got)
+	}
+	out = mustRun(t, e, "fmt.Println(<-ch, <-ch, <-ch)")
+	if got := out.Stdout(); got != "0 1 2\n" {
+		t.Errorf("reading the channel: stdout = %q", got)
+	}
+	out = mustRun(t, e, "close(stop)\n<-done")
+	if got := out.Stdout(); got != "producer stopped\n" {
+		t.Errorf("stopping the producer: stdout = %q", got)
+	}
+	// The producer may still be on its way out when the count is taken.
+	eventually(t, "no goroutine left", func() bool {
+		return !strings.Contains(mustRun(t, e, `_ = 0`).Stderr(), "still running")
+	})
+}
+
+func TestOutputBetweenCellsGoesToLatestCell(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "tick := make(chan bool)\ngo func() { for range tick { fmt.Println(\"tick\") } }()")
+	second := mustRun(t, e, "_ = 1")
+	mustRun(t, e, "tick <- true") // the print may land after this cell ends ...
+	third := mustRun(t, e, "tick <- true\nclose(tick)")
+	_ = second
+	// ... but never before the cell that caused it: the first tick is in the
+	// third cell's recorder or the one before, the second in the third's.
+	eventually(t, "the ticks", func() bool { return strings.Count(third.Stdout(), "tick") >= 1 })
+	if strings.Contains(second.Stdout(), "tick") {
+		t.Errorf("a cell that ran before any tick got %q", second.Stdout())
+	}
+}
+
+func TestUnsupportedConstruct(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "n := 3")
+	_, ce := run(t, e, "for i := range n {\n\tfmt.Println(i)\n}")
+	if ce == nil || ce.Name != "NotInLive" {
+		t.Fatalf("range over int: got %+v, want a NotInLive error", ce)
+	}
+	for _, want := range []string{"line 1", "range over an integer", "without %live"} {
+		if !strings.Contains(strings.Join(ce.Traceback, "\n"), want) {
+			t.Errorf("traceback %q lacks %q", ce.Traceback, want)
+		}
+	}
+	// The session is untouched.
+	if got := mustRun(t, e, "n").Results(); len(got) != 1 || got[0] != "3" {
+		t.Errorf("after the rejected cell, n = %q", got)
+	}
+}
+
+func TestInterpreterPanicBecomesError(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct{ code, name, value string }{
+		{`panic("boom")`, "panic", "boom"},
+		{"var s []int\n_ = s[3]", "panic", "index out of range"},
+		{"undefinedThing + 1", "CompileError", "line 1: undefined: undefinedThing"},
+	}
+	for _, tt := range tests {
+		_, ce := run(t, e, tt.code)
+		if ce == nil || ce.Name != tt.name || !strings.Contains(ce.Value, tt.value) {
+			t.Errorf("%q: got %+v, want %s containing %q", tt.code, ce, tt.name, tt.value)
+		}
+	}
+	mustRun(t, e, "x := 1")
+	if got := mustRun(t, e, "x").Results(); len(got) != 1 || got[0] != "1" {
+		t.Errorf("after errors, the session does not work: %q", got)
+	}
+}
+
+func TestCrashRecovery(t *testing.T) {
+	tests := []struct {
+		name, code, errName, value string
+	}{
+		{"panic in goroutine", "go func() { panic(\"kaboom\") }()\nselect {}", "panic", "kaboom"},
+		{"os.Exit", "os.Exit(3)", "WorkerExited", "the live worker exited with status 3"},
+		{"killed", "p, _ := os.FindProcess(os.Getpid())\np.Kill()\nselect {}", "WorkerExited", "the live worker was killed by signal 9 (SIGKILL)"},
+		{"fatal error", "m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() { for j := 0; ; j++ { m[j%10] = j } }()\n}\nselect {}", "fatal error", "concurrent map"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEngine(t)
+			mustRun(t, e, "x := 41")
+			out, ce := run(t, e, tt.code)
+			if ce == nil || ce.Name != tt.errName || !strings.Contains(ce.Value, tt.value) {
+				t.Fatalf("got %+v (stderr %q), want %s containing %q", ce, out.Stderr(), tt.errName, tt.value)
+			}
+			if last := ce.Traceback[len(ce.Traceback)-1]; last != restartedNote {
+				t.Errorf("last traceback line = %q, want %q", last, restartedNote)
+			}
+			if got := mustRun(t, e, `fmt.Println("alive")`).Stdout(); got != "alive\n" {
+				t.Errorf("next cell: stdout = %q", got)
+			}
+			if _, ce := run(t, e, "x"); ce == nil || !strings.Contains(ce.Value, "undefined: x") {
+				t.Errorf("variables survived the restart: %+v", ce)
+			}
+		})
+	}
+}
+
+func TestCrashBetweenCells(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, "go func() {\n\ttime.Sleep(20 * time.Millisecond)\n\tpanic(\"later\")\n}()")
+	eventually(t, "the crash report", func() bool { return strings.Contains(out.Stderr(), restartedNote) })
+	if got := out.Stderr(); !strings.Contains(got, "panic: later") {
+		t.Errorf("stderr = %q, want the panic", got)
+	}
+	if got := mustRun(t, e, `fmt.Println("alive")`).Stdout(); got != "alive\n" {
+		t.Errorf("next cell: stdout = %q", got)
+	}
+}
+
+// interruptWhileRunning runs code and interrupts it once it runs.
+func interruptWhileRunning(t *testing.T, e *Engine, code string) (*recorder, *compiled.Error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				if e.Interrupt() {
+					return
+				}
+			}
+		}
+	}()
+	out, ce := run(t, e, code)
+	close(stop)
+	wg.Wait()
+	return out, ce
+}
+
+func TestInterrupt(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "x := 41\nn := 0")
+	_, ce := interruptWhileRunning(t, e, "for {\n\tn++\n}")
+	if ce == nil || ce.Name != "Interrupted" {
+		t.Fatalf("got %+v, want Interrupted", ce)
+	}
+	if strings.Contains(strings.Join(ce.Traceback, "\n"), restartedNote) {
+		t.Errorf("a loop that stopped restarted the worker: %q", ce.Traceback)
+	}
+	if got := mustRun(t, e, "x").Results(); len(got) != 1 || got[0] != "41" {
+		t.Errorf("after the interrupt, x = %q", got)
+	}
+	if e.Interrupt() {
+		t.Error("Interrupt with no cell running reported one")
+	}
+}
+
+func TestInterruptBlockedCellRestarts(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "x := 41")
+	_, ce := interruptWhileRunning(t, e, "var mu sync.Mutex\nmu.Lock()\nmu.Lock()")
+	if ce == nil || ce.Name != "Interrupted" || !strings.Contains(ce.Value, "could not be stopped") {
+		t.Fatalf("got %+v, want an Interrupted error saying the cell could not be stopped", ce)
+	}
+	if last := ce.Traceback[len(ce.Traceback)-1]; last != restartedNote {
+		t.Errorf("last traceback line = %q, want %q", last, restartedNote)
+	}
+	if got := mustRun(t, e, "1 + 1").Results(); len(got) != 1 || got[0] != "2" {
+		t.Errorf("next cell: results = %q", got)
+	}
+}
+
+func TestContextCancelInterrupts(t *testing.T) {
+	e := newTestEngine(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	err := e.Execute(ctx, "for {}", &recorder{})
+	ce, ok := err.(*compiled.Error)
+	if !ok || ce.Name != "Interrupted" {
+		t.Fatalf("got %v, want Interrupted", err)
+	}
+}
+
+func TestLeakReport(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct{ code, note string }{
+		{"block := make(chan bool)\ngo func() { <-block }()\ngo func() { <-block }()", "2 goroutines from live cells are still running"},
+		{"close(block)", ""},
+	}
+	for _, tt := range tests {
+		out := mustRun(t, e, tt.code)
+		if tt.note == "" {
+			eventually(t, "the goroutines to end", func() bool {
+				return !strings.Contains(mustRun(t, e, "_ = 0").Stderr(), "still running")
+			})
+			continue
+		}
+		if got := out.Stderr(); !strings.Contains(got, tt.note) {
+			t.Errorf("%q: stderr = %q, want %q", tt.code, got, tt.note)
+		}
+	}
+}
+
+func TestDisplay(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, `gonbui.DisplayHTML("<b>live</b>")`)
+	var html []string
+	for _, d := range out.Displays() {
+		if s, ok := d.Data["text/html"].(string); ok {
+			html = append(html, s)
+		}
+	}
+	if len(html) != 1 || !strings.Contains(html[0], "<b>live</b>") {
+		t.Fatalf("displays = %+v, want the HTML", out.Displays())
+	}
+	out = mustRun(t, e, `gonbui.DisplayMarkdown("*again*")`)
+	if len(out.Displays()) != 1 {
+		t.Errorf("second display: %+v", out.Displays())
+	}
+	if strings.Contains(out.Stderr(), "still running") {
+		t.Errorf("gonbui's reader counted as a leak: %q", out.Stderr())
+	}
+}
+
+func TestReset(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "x := 1")
+	if err := e.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ce := run(t, e, "x"); ce == nil || !strings.Contains(ce.Value, "undefined: x") {
+		t.Errorf("x survived the reset: %+v", ce)
+	}
+	if names := e.Names(); len(names) != 0 {
+		t.Errorf("names after reset: %q", names)
+	}
+}
+
+func TestCompleteLiveNames(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "counter := 0\nconst cap2 = 2\nfunc countUp() { counter++ }\ntype counterT int")
+	tests := []struct {
+		code   string
+		cursor int
+		want   []string
+		start  int
+	}{
+		{"cou", 3, []string{"countUp", "counter", "counterT"}, 0},
+		{"x := cap", 8, []string{"cap2"}, 5},
+		{"fmt.Pr", 6, nil, 6},
+		{"é := coun", 9, []string{"countUp", "counter", "counterT"}, 5},
+	}
+	for _, tt := range tests {
+		got, start, end := e.Complete(context.Background(), tt.code, tt.cursor)
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") || start != tt.start || end != tt.cursor {
+			t.Errorf("Complete(%q, %d) = %q, %d, %d; want %q, %d, %d", tt.code, tt.cursor, got, start, end, tt.want, tt.start, tt.cursor)
+		}
+	}
+}
+
+func TestClose(t *testing.T) {
+	e := New(Options{Binary: workerBinary, TempDir: t.TempDir()})
+	mustRun(t, e, "go func() { select {} }()")
+	e.mu.Lock()
+	pid := e.proc.pid
+	e.mu.Unlock()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if processAlive(pid) {
+		t.Errorf("worker %d still alive after Close", pid)
+	}
+	if err := e.Execute(context.Background(), "1", &recorder{}); err == nil {
+		t.Error("Execute after Close succeeded")
+	}
+}
+
+func TestLoopVariablePerIteration(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, `var fs []func() int
+for i := 0; i < 3; i++ {
+	fs = append(fs, func() int { return i })
+}
+var ps []*string
+for _, s := range []string{"a", "b", "c"} {
+	ps = append(ps, &s)
+}
+for _, f := range fs {
+	fmt.Print(f())
+}
+for _, p := range ps {
+	fmt.Print(*p)
+}`)
+	if got := out.Stdout(); got != "012abc" {
+		t.Errorf("stdout = %q, want %q (Go 1.22 loop variables)", got, "012abc")
+	}
+}
+
+func TestStdin(t *testing.T) {
+	e := newTestEngine(t)
+	out := &recorder{inputs: []string{"gopher"}}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := e.Execute(ctx, "var name string\nfmt.Scanln(&name)\nfmt.Println(\"hello\", name)", out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Stdout(); got != "hello gopher\n" {
+		t.Errorf("stdout = %q", got)
+	}
+	// A frontend without input: the read sees end of file, with a notice.
+	out = mustRun(t, e, "_, err := fmt.Scanln(&name)\nfmt.Println(err)")
+	if got := out.Stdout(); got != "EOF\n" && got != "unexpected newline\n" {
+		t.Errorf("stdout = %q, want EOF", got)
+	}
+	if !strings.Contains(out.Stderr(), "does not allow input") {
+		t.Errorf("stderr = %q, want the notice", out.Stderr())
+	}
+}
+
+func TestTypeRedefinition(t *testing.T) {
+	e := newTestEngine(t)
+	cell := "type point struct{ X, Y int }"
+	mustRun(t, e, cell)
+	mustRun(t, e, cell) // running a cell again is fine
+	_, ce := run(t, e, "type point struct {\n\tX, Y, Z int\n}")
+	if ce == nil || ce.Name != "NotInLive" || !strings.Contains(ce.Value, "type point") {
+		t.Errorf("changing a type: got %+v, want NotInLive", ce)
+	}
+}
+
+func TestDemosAndPlots(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, `rec, err := demos.ForEach(context.Background(), 2, 4, func(t *demos.T, job int) error {
+	t.SetResult(job * job)
+	return nil
+})
+if err != nil {
+	panic(err)
+}
+fmt.Println(len(rec.Tasks))
+if err := plots.Timeline(rec).Show(); err != nil {
+	panic(err)
+}`)
+	if got := out.Stdout(); got != "4\n" {
+		t.Errorf("stdout = %q, want 4 tasks", got)
+	}
+	shown := false
+	for _, d := range out.Displays() {
+		for mime := range d.Data {
+			shown = shown || strings.HasPrefix(mime, "image/")
+		}
+	}
+	if !shown {
+		t.Errorf("no image among the displays %d", len(out.Displays()))
+	}
+}
+
+func TestLanguageCoverage(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct{ code, stdout string }{
+		{"var v any = 3.5\nswitch x := v.(type) {\ncase int:\n\tfmt.Println(\"int\", x)\ncase float64:\n\tfmt.Println(\"float\", x)\n}", "float 3.5\n"},
+		{"ch := make(chan int, 1)\nselect {\ncase n := <-ch:\n\tfmt.Println(n)\ndefault:\n\tfmt.Println(\"empty\")\n}", "empty\n"},
+		{"outer:\nfor i := 0; i < 2; i++ {\n\tfor j := 0; j < 2; j++ {\n\t\tif j == 1 {\n\t\t\tcontinue outer\n\t\t}\n\t\tfmt.Print(i, j, \" \")\n\t}\n}\nfmt.Println()", "0 0 1 0 \n"},
+		{"func safe() (err error) {\n\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\terr = fmt.Errorf(\"recovered: %v\", r)\n\t\t}\n\t}()\n\tpanic(\"oops\")\n}\nfmt.Println(safe())", "recovered: oops\n"},
+		{"results := make(chan int)\nvar wg sync.WaitGroup\nfor w := 1; w <= 3; w++ {\n\twg.Add(1)\n\tgo func() { defer wg.Done(); results <- w * w }()\n}\ngo func() { wg.Wait(); close(results) }()\nsum := 0\nfor r := range results {\n\tsum += r\n}\nfmt.Println(sum)", "14\n"},
+		{"var c atomic.Int64\nvar wg2 sync.WaitGroup\nfor i := 0; i < 50; i++ {\n\twg2.Go(func() { c.Add(1) })\n}\nwg2.Wait()\nfmt.Println(c.Load())", "50\n"},
+		{"g, gctx := errgroup.WithContext(context.Background())\ng.Go(func() error { <-gctx.Done(); return nil })\ng.Go(func() error { return errors.New(\"fail\") })\nfmt.Println(g.Wait())", "fail\n"},
+		{"ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)\ndefer cancel()\n<-ctx.Done()\nfmt.Println(ctx.Err())", "context deadline exceeded\n"},
+	}
+	for _, tt := range tests {
+		if got := mustRun(t, e, tt.code).Stdout(); got != tt.stdout {
+			t.Errorf("%q: stdout = %q, want %q", tt.code, got, tt.stdout)
+		}
+	}
+}
+
+func TestInterpreterFailureRestarts(t *testing.T) {
+	e := newTestEngine(t)
+	// Ranging over a call's int result gets past the syntactic checks and
+	// makes yaegi itself panic.
+	mustRun(t, e, "func three() int { return 3 }")
+	_, ce := run(t, e, "for i := range three() {\n\tfmt.Println(i)\n}")
+	if ce == nil || ce.Name != "InterpreterError" {
+		t.Fatalf("got %+v, want InterpreterError", ce)
+	}
+	if last := ce.Traceback[len(ce.Traceback)-1]; last != restartedNote {
+		t.Errorf("last traceback line = %q, want %q", last, restartedNote)
+	}
+	if got := mustRun(t, e, `fmt.Println("fresh")`).Stdout(); got != "fresh\n" {
+		t.Errorf("next cell: stdout = %q", got)
+	}
+}
+
+func TestCloseWhileRunning(t *testing.T) {
+	e := New(Options{Binary: workerBinary, TempDir: t.TempDir()})
+	mustRun(t, e, "n := 0")
+	done := make(chan error, 1)
+	go func() { done <- e.Execute(context.Background(), "for {\n\tn++\n}", &recorder{}) }()
+	eventually(t, "the cell to run", func() bool {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return e.running != nil
+	})
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err == nil {
+		t.Error("the running cell succeeded although the engine closed")
+	}
+}
+
+func TestMissingWorkerIsACellError(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), WorkerName)
+	e := New(Options{Binary: missing, TempDir: t.TempDir()})
+	defer e.Close()
+	_, ce := run(t, e, "x := 1")
+	if ce == nil || ce.Name != "LiveUnavailable" || !strings.Contains(ce.Value, missing) {
+		t.Fatalf("got %+v, want LiveUnavailable naming %s", ce, missing)
+	}
+	// Once the worker is there, the same engine runs cells.
+	if err := os.Symlink(workerBinary, missing); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRun(t, e, "fmt.Println(1)").Stdout(); got != "1\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
+
+func TestWorkerRefusesToRunByHand(t *testing.T) {
+	var stderr strings.Builder
+	cmd := exec.Command(workerBinary)
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("run by hand: %v, want exit status 2", err)
+	}
+	if !strings.Contains(stderr.String(), "not by hand") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+}
+
+func TestMalformedDisplayIsReported(t *testing.T) {
+	e := newTestEngine(t)
+	// 0xf7 would introduce a message count of nine bytes: gob has no such thing.
+	out := mustRun(t, e, `f, err := os.OpenFile(os.Getenv("GONB_PIPE"), os.O_WRONLY, 0)
+if err != nil {
+	panic(err)
+}
+f.Write([]byte{0xf7})
+f.Close()`)
+	eventually(t, "the notice under the cell", func() bool {
+		return strings.Contains(out.Stderr(), "displays of this live session are off until it restarts")
+	})
+	if got := mustRun(t, e, `fmt.Println("still here")`).Stdout(); got != "still here\n" {
+		t.Errorf("next cell: stdout = %q", got)
+	}
+}

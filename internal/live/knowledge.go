@@ -1,0 +1,99 @@
+package live
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/conclab/conclab/internal/live/internal/liveproto"
+)
+
+// preferred settles package names that several packages of the symbol
+// tables share, where the shortest path is not the usual choice.
+var preferred = map[string]string{
+	"template": "text/template",
+	"rand":     "math/rand",
+}
+
+// knownPaths are the import paths live cells can import.
+func knownPaths() map[string]bool {
+	out := map[string]bool{}
+	for p := range liveproto.Packages() {
+		out[p] = true
+	}
+	return out
+}
+
+// defaultPackages maps each package name to the path a cell that uses the
+// name without importing it gets: the preferred one, else the shortest.
+func defaultPackages() map[string]string {
+	out := map[string]string{}
+	names := liveproto.Packages()
+	paths := slices.Sorted(maps.Keys(names))
+	for _, p := range paths {
+		name := names[p]
+		if strings.Contains(p, "internal") {
+			continue
+		}
+		if old, ok := out[name]; !ok || len(p) < len(old) {
+			out[name] = p
+		}
+	}
+	for name, p := range preferred {
+		if _, ok := names[p]; ok {
+			out[name] = p
+		}
+	}
+	return out
+}
+
+// snapshot copies what prepare needs, so that it runs without the lock.
+func (e *Engine) snapshot() *knowledge {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types)}
+	for name := range e.imported {
+		k.live[name] = "package" // an import binds the name: no auto-import over it
+	}
+	return k
+}
+
+// learn records what a cell added to the session.
+func (e *Engine) learn(pl *liveproto.Plan, rep *liveproto.Reply) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if rep.Error == nil {
+		maps.Copy(e.know.types, pl.Types)
+		for _, d := range pl.Defines {
+			if d.Kind == "func" || d.Kind == "type" {
+				e.know.live[d.Name] = d.Kind
+			}
+		}
+	}
+	if rep.Live != nil {
+		for name, kind := range e.know.live {
+			if kind != "func" && kind != "type" {
+				delete(e.know.live, name)
+			}
+		}
+		for name, kind := range rep.Live {
+			e.know.live[name] = kind
+		}
+	}
+	maps.Copy(e.imported, rep.Imported)
+}
+
+// Names lists the session's live names, sorted: variables, constants,
+// functions, types and imported packages.
+func (e *Engine) Names() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	set := map[string]bool{}
+	for name := range e.know.live {
+		set[name] = true
+	}
+	for name := range e.imported {
+		set[name] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}

@@ -1,0 +1,252 @@
+package live
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/live/internal/liveproto"
+)
+
+func testKnowledge(live map[string]string) *knowledge {
+	if live == nil {
+		live = map[string]string{}
+	}
+	return &knowledge{packages: defaultPackages(), paths: knownPaths(), live: live,
+		types: map[string]string{"point": typeText("point struct{ X, Y int }")}}
+}
+
+func TestPrepareRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		live map[string]string
+		want string // in the error's value
+	}{
+		{"range over int literal", "for i := range 10 {\n\t_ = i\n}", nil, "line 1: range over an integer"},
+		{"range over int expression", "n := 4\nfor range n * 2 {\n}", nil, "line 2: range over an integer"},
+		{"range over len", "s := []int{1}\nfor i := range len(s) {\n\t_ = i\n}", nil, "range over an integer"},
+		{"range over live int", "for i := range n {\n\t_ = i\n}", map[string]string{"n": "int"}, "range over an integer"},
+		{"range over func literal", "for x := range func(yield func(int) bool) {} {\n\t_ = x\n}", nil, "range over a function"},
+		{"range over live func", "for x := range seq {\n\t_ = x\n}", map[string]string{"seq": "func"}, "range over a function"},
+		{"range over iterator", "m := map[int]int{}\nfor k := range maps.Keys(m) {\n\t_ = k\n}", nil, "range over a function"},
+		{"range over declared func", "func seq(yield func(int) bool) {}\nfor x := range seq {\n\t_ = x\n}", nil, "line 2: range over a function"},
+		{"min builtin", "fmt.Println(min(1, 2))", nil, "the built-in min"},
+		{"clear builtin", "m := map[int]int{}\nclear(m)", nil, "line 2: the built-in clear"},
+		{"slices", "s := []int{3, 1}\nslices.Sort(s)", nil, "package slices (slices.Sort)"},
+		{"generic alias", "type List[T any] = []T", nil, "generic type alias"},
+		{"unknown package", "import \"iter\"", nil, `package "iter" is not available`},
+		{"cgo", "import \"C\"", nil, "cgo"},
+		{"magic", "%time\nx := 1", nil, "the magic %time"},
+		{"shell", "!ls\nx := 1", nil, "shell lines"},
+		{"changed type", "type point struct {\n\tX, Y, Z int\n}", nil, "type point already has another definition"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := prepare(tt.code, testKnowledge(tt.live))
+			var ce *compiled.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("prepare(%q) = %v, want a *compiled.Error", tt.code, err)
+			}
+			if ce.Name != "NotInLive" || !strings.Contains(ce.Value, tt.want) {
+				t.Errorf("error = %s: %s, want NotInLive containing %q", ce.Name, ce.Value, tt.want)
+			}
+			if !strings.Contains(ce.Traceback[len(ce.Traceback)-1], "without %live") {
+				t.Errorf("traceback %q does not suggest the compiled engine", ce.Traceback)
+			}
+		})
+	}
+}
+
+func TestPrepareAccepts(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		live map[string]string
+	}{
+		{"range over slice", "for i, v := range []int{1} {\n\t_, _ = i, v\n}", nil},
+		{"range over channel", "ch := make(chan int)\nclose(ch)\nfor v := range ch {\n\t_ = v\n}", nil},
+		{"range over live slice", "for i := range xs {\n\t_ = i\n}", map[string]string{"xs": "slice"}},
+		{"user-defined min", "func min(a, b int) int { return a }\nfmt.Println(min(1, 2))", nil},
+		{"live min", "fmt.Println(min(1, 2))", map[string]string{"min": "func"}},
+		{"variable named slices", "slices := []int{1}\nfmt.Println(slices[0])", nil},
+		{"same type again", "type point struct {\n\tX, Y int\n}", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := prepare(tt.code, testKnowledge(tt.live)); err != nil {
+				t.Errorf("prepare(%q) = %v", tt.code, err)
+			}
+		})
+	}
+}
+
+func TestPrepareSyntaxError(t *testing.T) {
+	_, err := prepare("x := \nfmt.Println(", testKnowledge(nil))
+	var ce *compiled.Error
+	if !errors.As(err, &ce) || ce.Name != "SyntaxError" || !strings.HasPrefix(ce.Value, "line ") {
+		t.Fatalf("got %v, want a SyntaxError with a cell line", err)
+	}
+}
+
+func TestPrepareSegments(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		want []liveproto.Segment
+		show bool
+	}{
+		{
+			name: "statements only",
+			code: "x := 1\nx",
+			want: []liveproto.Segment{{Src: "x := 1"}, {Src: "\nx"}},
+			show: true,
+		},
+		{
+			name: "declarations only",
+			code: "func f() {}\n\ntype T int",
+			want: []liveproto.Segment{{Decls: true, Src: "func f() {}\n\ntype T int"}},
+		},
+		{
+			name: "in cell order",
+			code: "n := 0\nfunc inc() { n++ }\ninc()\nn",
+			want: []liveproto.Segment{
+				{Src: "n := 0"},
+				{Decls: true, Src: "\nfunc inc() { n++ }"},
+				{Src: "\n\n{inc()\n}"},
+				{Src: "\n\n\nn"},
+			},
+			show: true,
+		},
+		{
+			name: "call is not shown",
+			code: "fmt.Println(1)",
+			want: []liveproto.Segment{{Src: "{fmt.Println(1)\n}"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := prepare(tt.code, testKnowledge(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Segments) != len(tt.want) {
+				t.Fatalf("segments = %+v, want %+v", p.Segments, tt.want)
+			}
+			for i := range tt.want {
+				if p.Segments[i] != tt.want[i] {
+					t.Errorf("segment %d = %+v, want %+v", i, p.Segments[i], tt.want[i])
+				}
+			}
+			if p.Show != tt.show {
+				t.Errorf("show = %v, want %v", p.Show, tt.show)
+			}
+		})
+	}
+}
+
+func TestPrepareImports(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		live map[string]string
+		want []liveproto.ImportRef
+	}{
+		{"auto", "fmt.Println(rand.Intn(3), strings.ToUpper(\"a\"))", nil, []liveproto.ImportRef{
+			{Name: "fmt", Path: "fmt", Auto: true},
+			{Name: "rand", Path: "math/rand", Auto: true},
+			{Name: "strings", Path: "strings", Auto: true},
+		}},
+		{"explicit first", "import cr \"crypto/rand\"\nb := make([]byte, 1)\ncr.Read(b)", nil, []liveproto.ImportRef{
+			{Name: "cr", Path: "crypto/rand", Line: 1},
+		}},
+		{"project packages", "var r *demos.Recording\n_ = r", nil, []liveproto.ImportRef{
+			{Name: "demos", Path: "github.com/conclab/conclab/demos", Auto: true},
+		}},
+		{"live name shadows a package", "fmt.Println(time)", map[string]string{"fmt": "package", "time": "int"}, nil},
+		{"local variable is no package", "strings := []string{\"a\"}\n_ = strings", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := prepare(tt.code, testKnowledge(tt.live))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Imports) != len(tt.want) {
+				t.Fatalf("imports = %+v, want %+v", p.Imports, tt.want)
+			}
+			for i := range tt.want {
+				if p.Imports[i] != tt.want[i] {
+					t.Errorf("import %d = %+v, want %+v", i, p.Imports[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLoopVarRewrite(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		want string // the loop's liveproto.Segment
+	}{
+		{
+			name: "closure in range",
+			code: "for _, v := range xs {\n\tgo func() { use(v) }()\n}",
+			want: "{for _, v := range xs { v_1 := v;\n\tgo func() { use(v_1) }()\n}\n}",
+		},
+		{
+			name: "address in three-clause loop",
+			code: "for i := 0; i < 3; i++ {\n\tps = append(ps, &i)\n}",
+			want: "{for i := 0; i < 3; i++ { i_1 := i;\n\tps = append(ps, &i_1)\n}\n}",
+		},
+		{
+			name: "no capture, no copy",
+			code: "for i := 0; i < 3; i++ {\n\tuse(i)\n}",
+			want: "{for i := 0; i < 3; i++ {\n\tuse(i)\n}\n}",
+		},
+		{
+			name: "assigned in a three-clause body: left alone",
+			code: "for i := 0; i < 3; i++ {\n\ti++\n\tgo func() { use(i) }()\n}",
+			want: "{for i := 0; i < 3; i++ {\n\ti++\n\tgo func() { use(i) }()\n}\n}",
+		},
+		{
+			name: "shadowed in the closure is not the loop variable",
+			code: "for _, v := range xs {\n\tgo func(v int) { use(v) }(v)\n}",
+			want: "{for _, v := range xs {\n\tgo func(v int) { use(v) }(v)\n}\n}",
+		},
+		{
+			name: "fresh name avoids the cell's names",
+			code: "v_1 := 0\nfor _, v := range xs {\n\tgo func() { use(v, v_1) }()\n}",
+			want: "\n{for _, v := range xs { v_2 := v;\n\tgo func() { use(v_2, v_1) }()\n}\n}",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := prepare(tt.code, testKnowledge(map[string]string{"xs": "slice", "ps": "slice", "use": "func"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(p.Segments); n == 0 || p.Segments[n-1].Src != tt.want {
+				t.Errorf("segments = %+v,\nwant the loop as %q", p.Segments, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrepareMixedLineFallsBack(t *testing.T) {
+	p, err := prepare("x := 1; fmt.Println(x)\nfunc f() {}", testKnowledge(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []liveproto.Segment{{Decls: true, Src: "\nfunc f() {}"}, {Src: "x := 1; fmt.Println(x)\n"}}
+	if len(p.Segments) != len(want) {
+		t.Fatalf("segments = %+v, want %+v", p.Segments, want)
+	}
+	for i := range want {
+		if p.Segments[i] != want[i] {
+			t.Errorf("segment %d = %+v, want %+v", i, p.Segments[i], want[i])
+		}
+	}
+}
