@@ -85,3 +85,18 @@ func ExampleCommands() {
 	// "" exit 3 (exit status 3)
 	// command 1 (sh -c exit 3): exit status 3
 }
+
+func ExamplePythonCommand() {
+	cmd, err := demos.PythonCommand("import sys; print('hello from', sys.argv[1])", "Go")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rec, err := demos.Commands(context.Background(), 1, cmd)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rec.Tasks[0].Result)
+	// Output: hello from Go
+}

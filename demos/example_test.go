@@ -259,3 +259,29 @@ func ExampleCompare() {
 	// 2.00
 	// "2 goroutines" against the baseline "1 goroutine": speedup 2.00, faster (wall 48ms against 96ms)
 }
+
+func ExampleFastest() {
+	sleep := func(d time.Duration) func() *demos.Recording {
+		return func() *demos.Recording {
+			return demos.Goroutines(1, func(t *demos.T) { time.Sleep(d) })
+		}
+	}
+	best := demos.Fastest(3, sleep(2*time.Millisecond), sleep(20*time.Millisecond))
+	fmt.Println(len(best), best[0].Wall < best[1].Wall)
+	// Output: 2 true
+}
+
+func ExampleSweep_Fastest() {
+	s := &demos.Sweep{Title: "primes", Runs: []*demos.Recording{
+		{Workers: 1, Wall: 400 * time.Millisecond},
+		{Workers: 2, Wall: 260 * time.Millisecond},
+		{Workers: 1, Wall: 380 * time.Millisecond},
+		{Workers: 2, Wall: 210 * time.Millisecond},
+	}}
+	fmt.Println(s.Fastest())
+	// Output:
+	// sweep "primes": 2 runs
+	//   workers runs       wall  speedup efficiency
+	//         1    1      380ms    1.00x       100%
+	//         2    1      210ms    1.81x        90%
+}
