@@ -225,3 +225,22 @@ func ExamplePalette() {
 	// [cpu io render parse task]
 	// true
 }
+
+func ExampleBars() {
+	chart := plots.Bars("Countdown split over two workers: speedup over one worker",
+		"times as fast as one worker", []plots.Bar{
+			{Label: "Python: 2 threads", Value: 0.97, Text: "0.97×"},
+			{Label: "Python: 2 processes", Value: 1.91, Text: "1.91×"},
+			{Label: "Go: 2 goroutines, GOMAXPROCS=1", Value: 1.0, Text: "1.00×"},
+			{Label: "Go: 2 goroutines, GOMAXPROCS=2", Value: 1.96, Text: "1.96×"},
+		}, 1, 2)
+	fmt.Print(chart)
+	// Output:
+	// Bars: Countdown split over two workers: speedup over one worker
+	//                                 times as fast as one worker
+	// Python: 2 threads               0.97×
+	// Python: 2 processes             1.91×
+	// Go: 2 goroutines, GOMAXPROCS=1  1.00×
+	// Go: 2 goroutines, GOMAXPROCS=2  1.96×
+	// reference lines at 1, 2
+}
