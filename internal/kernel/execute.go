@@ -148,8 +148,11 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 	if err := k.ensureWorkDir(out); err != nil {
 		return err
 	}
-	if body, reset, ok, bad := live.Strip(code); ok {
-		return k.executeLive(ctx, body, reset, bad, out)
+	if body, reset, ok, err := live.Strip(code); ok {
+		if err != nil {
+			return errorf("UsageError", "%v", err)
+		}
+		return k.executeLive(ctx, body, reset, out)
 	}
 	c, err := cell.Parse(code)
 	if err != nil {
@@ -180,10 +183,7 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 
 // executeLive runs a %live cell in the session's interpreter; "%live reset"
 // first forgets the interpreter's state.
-func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad string, out *output) error {
-	if bad != "" {
-		return errorf("UsageError", "%s", bad)
-	}
+func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, out *output) error {
 	if err := liveTrace(body); err != nil {
 		return err
 	}
