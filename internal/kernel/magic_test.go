@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -20,6 +21,28 @@ func TestMagicTableHandlers(t *testing.T) {
 	for _, m := range testMagics(t).All() {
 		if (m.Run == nil) != (m.Kind == magic.Syntax) {
 			t.Errorf("%s: a handler is %v; want one exactly for magics (not syntax)", m.Usage, m.Run != nil)
+		}
+	}
+}
+
+func TestMagicTableComplete(t *testing.T) {
+	reg := testMagics(t)
+	tests := []struct {
+		code string
+		want []string
+	}{
+		{"%ti", []string{"%time", "%timeout"}},
+		{"%%sc", []string{"%%script"}},
+		{"%%py", []string{"%%python", "%%python3"}},
+		{"%li", []string{"%list", "%live"}},
+		{"x := 1\n%li", []string{"%list"}},
+		{"%r", []string{"%race", "%remove", "%reset", "%rm"}},
+	}
+	for _, tt := range tests {
+		got, start, end, _ := reg.Complete(tt.code, len([]rune(tt.code)))
+		line := strings.LastIndexByte(tt.code, '\n') + 1
+		if !reflect.DeepEqual(got, tt.want) || start != line || end != len(tt.code) {
+			t.Errorf("Complete(%q) = %q [%d, %d); want %q [%d, %d)", tt.code, got, start, end, tt.want, line, len(tt.code))
 		}
 	}
 }
