@@ -257,6 +257,29 @@ def test_completion_members_methods_and_remembered_names(kernel):
     assert "workerPool" in c["matches"]
 
 
+def test_completion_of_magic_names(kernel):
+    """A magic's name completes from the kernel's registry of magics; first-line and cell magics
+    only on the cell's first line."""
+    _, kc = kernel
+    for code, want, start in [
+        ("%ti", ["%time", "%timeout"], 0),
+        ("%%sc", ["%%script"], 0),
+        ("x := 1\n%li", ["%list"], 7),
+    ]:
+        c = complete(kc, code)
+        assert c["matches"] == want, (code, c)
+        assert (c["cursor_start"], c["cursor_end"]) == (start, len(code)), (code, c)
+
+
+def test_help_lists_live_and_cell_magics(kernel):
+    _, kc = kernel
+    reply, out = execute(kc, "%help")
+    assert reply["status"] == "ok", reply
+    help_text = "".join(m["content"]["data"]["text/plain"] for m in out if m["msg_type"] == "display_data")
+    for want in ["%live [reset]", "%%script COMMAND", "%%bash", "%time"]:
+        assert want in help_text, (want, help_text)
+
+
 def test_completion_cursor_out_of_range_is_clamped(kernel):
     """cursor_pos counts unicode code points; one outside the code is clamped, not echoed."""
     _, kc = kernel

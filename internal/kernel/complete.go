@@ -34,6 +34,9 @@ func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch *wire
 	}
 	matches := res.Matches
 	start, end := res.Start, res.End
+	if names, ms, me, ok := k.magics.Complete(r.Code, r.CursorPos); ok {
+		matches, start, end, res.Types = names, ms, me, nil
+	}
 	if _, _, ok, _ := live.Strip(r.Code); ok {
 		// Live variables come first: they are what the reader made.
 		if names, ls, le := k.live.Complete(ctx, r.Code, r.CursorPos); len(names) > 0 {

@@ -148,8 +148,8 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 	if err := k.ensureWorkDir(out); err != nil {
 		return err
 	}
-	if body, reset, ok, bad := live.Strip(code); ok {
-		return k.executeLive(ctx, body, reset, bad, out)
+	if m, use, ok := k.magics.FirstLine(code); ok {
+		return k.runMagic(ctx, m, use, call{code: code}, out)
 	}
 	c, err := cell.Parse(code)
 	if err != nil {
@@ -178,11 +178,15 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 	return k.engine.Execute(ctx, c, count, st, out)
 }
 
-// executeLive runs a %live cell in the session's interpreter; "%live reset"
+// magicLive runs a %live cell in the session's interpreter; "%live reset"
 // first forgets the interpreter's state.
-func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad string, out *output) error {
-	if bad != "" {
-		return errorf("UsageError", "%s", bad)
+func (k *Kernel) magicLive(ctx context.Context, c call, out *output) error {
+	body, reset, ok, err := live.Strip(c.code)
+	if err != nil {
+		return errorf("UsageError", "%v", err)
+	}
+	if !ok {
+		return fmt.Errorf("%%live on line %d: the live engine does not see it as a live cell", c.line)
 	}
 	if err := liveTrace(body); err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/complete"
 	"github.com/conclab/conclab/internal/live"
+	"github.com/conclab/conclab/internal/magic"
 	"github.com/conclab/conclab/internal/memlimit"
 	"github.com/conclab/conclab/internal/wire"
 	"github.com/conclab/conclab/internal/workspace"
@@ -44,7 +45,7 @@ type Kernel struct {
 	mem      *memlimit.Limiter
 	complete *complete.Completer
 	history  *history
-	magics   map[string]magic
+	magics   magic.Registry[magicHandler]
 
 	settings   compiled.Settings // session-wide settings from magics
 	maxDisplay int               // bytes of displays one cell may show
@@ -120,6 +121,10 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 
+	magics, err := magicTable()
+	if err != nil {
+		return fmt.Errorf("the table of magics: %w", err)
+	}
 	workDir, err := os.Getwd()
 	if err != nil {
 		log.Warn("no working directory", "err", err)
@@ -137,7 +142,7 @@ func Run(ctx context.Context, cfg Config) error {
 		live:       live.New(live.Options{Logger: log, Limiter: mem}),
 		history:    newHistory(),
 		maxDisplay: int(maxOutput),
-		magics:     magicTable(),
+		magics:     magics,
 		executions: make(chan *wire.Message, 4096),
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),

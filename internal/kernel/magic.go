@@ -13,6 +13,7 @@ import (
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/magic"
 	"github.com/conclab/conclab/internal/procgroup"
 )
 
@@ -36,88 +37,132 @@ func steps(c *cell.Cell) []step {
 	return s
 }
 
-// A magic changes settings (st for this cell, k.settings for the session) or
-// does something at once.
-type magic struct {
-	usage string
-	help  string
-	arity arity // checked before run
-	run   func(k *Kernel, ctx context.Context, args []string, st *compiled.Settings, out *output) error
+// A call is one use of a magic in a cell, as its magicHandler gets it.
+type call struct {
+	name string   // as written: the magic's name or an alias, without the prefix
+	line int      // of the cell
+	args []string // split as a shell splits words, checked against the magic's arity
+	code string   // a first-line magic's whole cell
+	body string   // a cell magic's body: the cell below its line
+	// st is a line magic's settings for this cell; it changes the
+	// session's in k.settings.
+	st *compiled.Settings
 }
 
-// magicTable is the table of line magics. %%, %main and the //gonb: prefix
-// are handled by the cell parser. It is built per kernel (not a package
-// variable) because %help reads it.
-func magicTable() map[string]magic {
-	return map[string]magic{
-		"goflags": {"%goflags [flags...]", "set `go build` flags for the following cells (e.g. -race); no flags: show them; \"\" clears", anyArgs, (*Kernel).magicGoflags},
-		"env":     {"%env NAME VALUE", "set an environment variable for programs and shell lines; %env NAME shows it", arity{1, 2}, (*Kernel).magicEnv},
-		"args":    {"%args [args...]", "set the program's os.Args[1:] for the following cells; no args clears them", anyArgs, (*Kernel).magicArgs},
-		"ls":      {"%ls", "list the remembered declarations (also %list)", noArgs, (*Kernel).magicList},
-		"list":    {"%list", "same as %ls", noArgs, (*Kernel).magicList},
-		"rm":      {"%rm NAME...", "forget remembered declarations by name (also %remove)", someArgs, (*Kernel).magicRemove},
-		"remove":  {"%remove NAME...", "same as %rm", someArgs, (*Kernel).magicRemove},
-		"reset":   {"%reset", "forget every remembered declaration", noArgs, (*Kernel).magicReset},
-		"help":    {"%help", "show this help", noArgs, (*Kernel).magicHelp},
-		"doc":     {"%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", oneArg, (*Kernel).magicDoc},
-		"gomaxprocs": {"%gomaxprocs N", "run this cell with GOMAXPROCS=N (N=1 is like Python's GIL: one goroutine runs at a time)", oneArg,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				n, err := parseGOMAXPROCS("%gomaxprocs", args[0])
-				if err != nil {
-					return err
-				}
-				st.GOMAXPROCS = n
-				return nil
-			}},
-		"timeout": {"%timeout DURATION", "stop this cell after DURATION (e.g. 5s, 500ms) with a clear message", oneArg,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				d, err := time.ParseDuration(args[0])
-				if err != nil || d <= 0 {
-					return errorf("UsageError", "%%timeout: %q is not a positive duration like 5s or 500ms", args[0])
-				}
-				st.Timeout = d
-				return nil
-			}},
-		"time": {"%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory", noArgs,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				st.Time = true
-				return nil
-			}},
-		"trace": {"%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary", noArgs,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				st.Trace = true
-				return nil
-			}},
-		"race": {"%race", "build and run this cell with the race detector", noArgs,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
-				st.GoFlags = appendMissing(st.GoFlags, "-race")
-				return nil
-			}},
+// A magicHandler runs a magic.
+type magicHandler func(k *Kernel, ctx context.Context, c call, out *output) error
+
+// lineMagic is the magicHandler of a line magic whose function needs only its
+// arguments and settings.
+func lineMagic(f func(k *Kernel, ctx context.Context, args []string, st *compiled.Settings, out *output) error) magicHandler {
+	return func(k *Kernel, ctx context.Context, c call, out *output) error {
+		return f(k, ctx, c.args, c.st, out)
 	}
 }
 
+// magicTable is the registry of every magic and of the other lines a cell
+// may hold, in the order %help and the README show them. It is built per
+// kernel (not a package variable); README_test.go checks that the README's
+// table of magics is made from it.
+func magicTable() (magic.Registry[magicHandler], error) {
+	type m = magic.Magic[magicHandler]
+	mk := func(kind magic.Kind, names []string, usage, help string, args magic.Arity, run magicHandler) m {
+		return m{Kind: kind, Names: names, Usage: usage, Help: help, Args: args, Run: run}
+	}
+	const (
+		line  = magic.Line
+		first = magic.FirstLine
+		cellM = magic.Cell
+		other = magic.Syntax
+	)
+	return magic.New(
+		mk(line, []string{"goflags"}, "%goflags [flags...]", "set `go build` flags for the following cells (e.g. -race); no flags: show them; \"\" clears", anyArgs, lineMagic((*Kernel).magicGoflags)),
+		mk(line, []string{"env"}, "%env NAME VALUE", "set an environment variable for programs and shell lines; %env NAME shows it", magic.Arity{Min: 1, Max: 2}, lineMagic((*Kernel).magicEnv)),
+		mk(line, []string{"args"}, "%args [args...]", "set the program's os.Args[1:] for the following cells; no args clears them", anyArgs, lineMagic((*Kernel).magicArgs)),
+		mk(line, []string{"ls", "list"}, "%ls", "list the remembered declarations", noArgs, lineMagic((*Kernel).magicList)),
+		mk(line, []string{"rm", "remove"}, "%rm NAME...", "forget remembered declarations by name", someArgs, lineMagic((*Kernel).magicRemove)),
+		mk(line, []string{"reset"}, "%reset", "forget every remembered declaration", noArgs, lineMagic((*Kernel).magicReset)),
+		mk(line, []string{"gomaxprocs"}, "%gomaxprocs N", "run this cell with GOMAXPROCS=N, 1 to 1024 (N=1 is like Python's GIL: one goroutine runs at a time)", oneArg, lineMagic(magicGOMAXPROCS)),
+		mk(line, []string{"timeout"}, "%timeout DURATION", "stop this cell after DURATION (e.g. 5s, 500ms) with a clear message", oneArg, lineMagic(magicTimeout)),
+		mk(line, []string{"race"}, "%race", "build and run this cell with the race detector", noArgs, lineMagic(magicRace)),
+		mk(line, []string{"time"}, "%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory", noArgs, lineMagic(magicTime)),
+		mk(line, []string{"trace"}, "%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary; compiled cells only", noArgs, lineMagic(magicTrace)),
+		mk(line, []string{"doc"}, "%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", oneArg, lineMagic((*Kernel).magicDoc)),
+		mk(line, []string{"help"}, "%help", "list every magic, with how cells work and the memory limit", noArgs, lineMagic((*Kernel).magicHelp)),
+		mk(first, []string{"live"}, "%live [reset]", "first line of a cell: run the cell in the session's Go interpreter, where variables and goroutines survive from cell to cell; %live reset starts afresh", magic.Arity{Min: 0, Max: 1}, (*Kernel).magicLive),
+		mk(cellM, []string{"script"}, "%%script COMMAND [ARGS...]", "first line of a cell: run the rest of the cell with COMMAND (e.g. python3), to put a Python original beside its Go translation", someArgs, (*Kernel).magicScript),
+		mk(cellM, []string{"bash", "sh", "python3", "python"}, "%%bash [ARGS...]", "%%script with that interpreter", anyArgs, (*Kernel).magicInterpreter),
+		m{Kind: other, Usage: "!command", Help: "run a shell command in the notebook's directory"},
+		m{Kind: other, Usage: "!*command", Help: "run a shell command in the directory where cells are built (e.g. !*go get module)"},
+		m{Kind: other, Usage: "%% or %main", Help: "the rest of the cell is main's body (gonb style)"},
+		m{Kind: other, Usage: "//gonb:%magic", Help: "a magic written as a Go comment, as in gonb"},
+	)
+}
+
+func magicGOMAXPROCS(_ *Kernel, _ context.Context, args []string, st *compiled.Settings, _ *output) error {
+	n, err := parseGOMAXPROCS("%gomaxprocs", args[0])
+	if err != nil {
+		return err
+	}
+	st.GOMAXPROCS = n
+	return nil
+}
+
+func magicTimeout(_ *Kernel, _ context.Context, args []string, st *compiled.Settings, _ *output) error {
+	d, err := time.ParseDuration(args[0])
+	if err != nil || d <= 0 {
+		return errorf("UsageError", "%%timeout: %q is not a positive duration like 5s or 500ms", args[0])
+	}
+	st.Timeout = d
+	return nil
+}
+
+func magicTime(_ *Kernel, _ context.Context, _ []string, st *compiled.Settings, _ *output) error {
+	st.Time = true
+	return nil
+}
+
+func magicTrace(_ *Kernel, _ context.Context, _ []string, st *compiled.Settings, _ *output) error {
+	st.Trace = true
+	return nil
+}
+
+func magicRace(_ *Kernel, _ context.Context, _ []string, st *compiled.Settings, _ *output) error {
+	st.GoFlags = appendMissing(st.GoFlags, "-race")
+	return nil
+}
+
+// runStep runs a line magic or a shell line.
 func (k *Kernel) runStep(ctx context.Context, s step, st *compiled.Settings, out *output) error {
 	if s.shell != nil {
 		return k.runShell(ctx, s.shell, st, out)
 	}
-	m, ok := k.magics[s.magic.Name]
-	if !ok && s.magic.Name == "live" {
-		return errorf("UsageError", "line %d: %%live must be the first line of the cell (it chooses the engine that runs the whole cell)", s.line)
-	}
+	use := magic.Use{Line: s.line, Name: s.magic.Name, Args: s.magic.Args}
+	m, ok := k.magics.Lookup(magic.Line, use.Name)
 	if !ok {
-		return errorf("UsageError", "line %d: unknown magic %%%s; %%help lists the magics", s.line, s.magic.Name)
+		if _, first := k.magics.Lookup(magic.FirstLine, use.Name); first {
+			return errorf("UsageError", "line %d: %%%s must be the first line of the cell (it chooses how the whole cell runs)", s.line, use.Name)
+		}
+		return errorf("UsageError", "line %d: unknown magic %%%s; %%help lists the magics", s.line, use.Name)
 	}
-	args, err := splitArgs(s.magic.Args)
+	return k.runMagic(ctx, m, use, call{st: st}, out)
+}
+
+// runMagic checks the arguments of a use of m and runs it with c.
+func (k *Kernel) runMagic(ctx context.Context, m magic.Magic[magicHandler], use magic.Use, c call, out *output) error {
+	name := m.Kind.Prefix() + use.Name
+	args, err := splitArgs(use.Args)
 	if err != nil {
-		return errorf("UsageError", "line %d: %%%s: %v", s.line, s.magic.Name, err)
+		return errorf("UsageError", "line %d: %s: %v", use.Line, name, err)
 	}
-	if err := m.arity.check(s.magic.Name, m.usage, len(args)); err != nil {
+	if err := checkArity(m.Args, name, m.Usage, len(args)); err != nil {
 		return err
 	}
-	if err := noNUL("%"+s.magic.Name, args...); err != nil {
+	if err := noNUL(name, args...); err != nil {
 		return err
 	}
-	return m.run(k, ctx, args, st, out)
+	c.name, c.line, c.args = use.Name, use.Line, args
+	return m.Run(k, ctx, c, out)
 }
 
 func (k *Kernel) magicGoflags(_ context.Context, args []string, st *compiled.Settings, out *output) error {

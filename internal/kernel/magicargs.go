@@ -3,6 +3,8 @@ package kernel
 import (
 	"strconv"
 	"strings"
+
+	"github.com/conclab/conclab/internal/magic"
 )
 
 // Magic arguments are checked here, before any of them takes effect: a value
@@ -11,28 +13,24 @@ import (
 // not look for it, an exec failing with "invalid argument") is a UsageError
 // at once, saying what is allowed.
 
-// An arity is how many arguments a magic takes.
-type arity struct {
-	min, max int // max < 0: no upper bound
-}
-
+// How many arguments magics take.
 var (
-	noArgs   = arity{0, 0}
-	oneArg   = arity{1, 1}
-	someArgs = arity{1, -1}
-	anyArgs  = arity{0, -1}
+	noArgs   = magic.Arity{Min: 0, Max: 0}
+	oneArg   = magic.Arity{Min: 1, Max: 1}
+	someArgs = magic.Arity{Min: 1, Max: -1}
+	anyArgs  = magic.Arity{Min: 0, Max: -1}
 )
 
-// check says whether n arguments fit, as a UsageError naming the usage.
-func (a arity) check(name, usage string, n int) error {
+// checkArity says whether n arguments fit a, as a UsageError naming the
+// magic (with its prefix) and its usage.
+func checkArity(a magic.Arity, name, usage string, n int) error {
 	switch {
-	case n < a.min || (a.max >= 0 && n > a.max):
-		if a.max == 0 {
-			return errorf("UsageError", "%%%s takes no arguments (usage: %s)", name, usage)
-		}
-		return errorf("UsageError", "usage: %s", usage)
+	case a.Allows(n):
+		return nil
+	case a.Max == 0:
+		return errorf("UsageError", "%s takes no arguments (usage: %s)", name, usage)
 	}
-	return nil
+	return errorf("UsageError", "usage: %s", usage)
 }
 
 // maxGOMAXPROCS is the largest GOMAXPROCS a cell may ask for. Each P can

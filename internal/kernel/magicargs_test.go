@@ -3,6 +3,8 @@ package kernel
 import (
 	"strings"
 	"testing"
+
+	"github.com/conclab/conclab/internal/magic"
 )
 
 func TestCheckGoFlags(t *testing.T) {
@@ -63,7 +65,7 @@ func TestParseGOMAXPROCS(t *testing.T) {
 
 func TestArityCheck(t *testing.T) {
 	tests := []struct {
-		a    arity
+		a    magic.Arity
 		n    int
 		want string // part of the error; "" for none
 	}{
@@ -71,12 +73,12 @@ func TestArityCheck(t *testing.T) {
 		{oneArg, 1, ""}, {oneArg, 0, "usage:"}, {oneArg, 2, "usage:"},
 		{someArgs, 0, "usage:"}, {someArgs, 5, ""},
 		{anyArgs, 0, ""}, {anyArgs, 9, ""},
-		{arity{1, 2}, 2, ""}, {arity{1, 2}, 3, "usage:"},
+		{magic.Arity{Min: 1, Max: 2}, 2, ""}, {magic.Arity{Min: 1, Max: 2}, 3, "usage:"},
 	}
 	for _, tt := range tests {
-		err := tt.a.check("m", "%m X", tt.n)
+		err := checkArity(tt.a, "%m", "%m X", tt.n)
 		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("%v.check(%d) = %v, want %q", tt.a, tt.n, err, tt.want)
+			t.Errorf("checkArity(%v, %d) = %v, want %q", tt.a, tt.n, err, tt.want)
 		}
 	}
 }

@@ -9,35 +9,36 @@ import (
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/magic"
 	"github.com/conclab/conclab/internal/procgroup"
 )
 
-// runCellMagic runs a %%script cell: its body is given on stdin to another
-// interpreter (%%script python3, %%bash, %%python3, %%sh), streaming output
-// and stoppable by an interrupt like any cell.
-func (k *Kernel) runCellMagic(ctx context.Context, m *cell.CellMagic, out *output) error {
-	var argv []string
-	switch m.Name {
-	case "script":
-		args, err := splitArgs(m.Args)
-		if err != nil || len(args) == 0 {
-			return errorf("UsageError", "usage: %%%%script COMMAND [ARGS...] on the first line, the script below")
-		}
-		argv = args
-	case "bash", "sh", "python3", "python":
-		args, err := splitArgs(m.Args)
-		if err != nil {
-			return errorf("UsageError", "%%%%%s: %v", m.Name, err)
-		}
-		argv = append([]string{m.Name}, args...)
-	default:
-		return errorf("UsageError", "unknown cell magic %%%%%s; %%help lists the magics", m.Name)
+// runCellMagic runs a cell whose first line is a cell magic (%%script).
+func (k *Kernel) runCellMagic(ctx context.Context, cm *cell.CellMagic, out *output) error {
+	m, ok := k.magics.Lookup(magic.Cell, cm.Name)
+	if !ok {
+		return errorf("UsageError", "unknown cell magic %%%%%s; %%help lists the magics", cm.Name)
 	}
-	if err := noNUL("%%"+m.Name, argv...); err != nil {
-		return err
-	}
+	return k.runMagic(ctx, m, magic.Use{Line: cm.Line, Name: cm.Name, Args: cm.Args}, call{body: cm.Body}, out)
+}
+
+// magicScript is %%script COMMAND [ARGS...].
+func (k *Kernel) magicScript(ctx context.Context, c call, out *output) error {
+	return k.runScript(ctx, c.name, c.args, c.body, out)
+}
+
+// magicInterpreter is %%bash, %%sh, %%python3 and %%python: %%script with
+// the interpreter the magic names.
+func (k *Kernel) magicInterpreter(ctx context.Context, c call, out *output) error {
+	return k.runScript(ctx, c.name, append([]string{c.name}, c.args...), c.body, out)
+}
+
+// runScript runs the body of a cell magic (name) with argv, giving it the
+// body on stdin, streaming its output and stoppable by an interrupt like
+// any cell.
+func (k *Kernel) runScript(ctx context.Context, name string, argv []string, body string, out *output) error {
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdin = strings.NewReader(m.Body)
+	cmd.Stdin = strings.NewReader(body)
 	cmd.Env = append(os.Environ(), k.settings.Env...)
 	if argv[0] == "python3" || argv[0] == "python" {
 		cmd.Env = append(cmd.Env, "PYTHONUNBUFFERED=1") // stream as it prints
@@ -50,7 +51,7 @@ func (k *Kernel) runCellMagic(ctx context.Context, m *cell.CellMagic, out *outpu
 		return compiled.MemoryError(breach)
 	}
 	if ctx.Err() != nil {
-		return errorf("Interrupted", "%%%%%s was interrupted", m.Name)
+		return errorf("Interrupted", "%%%%%s was interrupted", name)
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
