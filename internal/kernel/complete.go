@@ -22,7 +22,7 @@ type completeRequest struct {
 	CursorPos int    `json:"cursor_pos"`
 }
 
-func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch sender) error {
 	var r completeRequest
 	if err := req.DecodeContent(&r); err != nil {
 		return k.reply(ch, req, "complete_reply", errorContent("BadRequest", err.Error(), nil))
@@ -72,7 +72,7 @@ type inspectRequest struct {
 	DetailLevel int    `json:"detail_level"`
 }
 
-func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch sender) error {
 	var r inspectRequest
 	if err := req.DecodeContent(&r); err != nil {
 		return k.reply(ch, req, "inspect_reply", errorContent("BadRequest", err.Error(), nil))
@@ -94,7 +94,7 @@ func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch *wire.
 	})
 }
 
-func (k *Kernel) handleIsComplete(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleIsComplete(_ context.Context, req *wire.Message, ch sender) error {
 	var r struct {
 		Code string `json:"code"`
 	}

@@ -6,14 +6,14 @@ import (
 	"github.com/conclab/conclab/internal/wire"
 )
 
-func (k *Kernel) handleInterrupt(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleInterrupt(_ context.Context, req *wire.Message, ch sender) error {
 	k.interrupt()
 	return k.reply(ch, req, "interrupt_reply", map[string]any{"status": "ok"})
 }
 
 // handleShutdown replies, then stops the kernel: the running cell and every
 // process it started are stopped, and the workspace is removed.
-func (k *Kernel) handleShutdown(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleShutdown(_ context.Context, req *wire.Message, ch sender) error {
 	var c struct {
 		Restart bool `json:"restart"`
 	}

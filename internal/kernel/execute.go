@@ -64,7 +64,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	var c executeRequest
 	if err := req.DecodeContent(&c); err != nil {
 		// A malformed request still gets an answer, so the client does not wait forever.
-		return nil, k.reply(k.sockets.Shell, req, "execute_reply", k.withCount(errorContent("BadRequest", err.Error(), nil)))
+		return nil, k.reply(k.shell, req, "execute_reply", k.withCount(errorContent("BadRequest", err.Error(), nil)))
 	}
 	store := (c.StoreHistory == nil || *c.StoreHistory) && !c.Silent
 	allowStdin := c.AllowStdin == nil || *c.AllowStdin
@@ -100,7 +100,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	var cellErr *compiled.Error
 	switch {
 	case err == nil:
-		return nil, k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{
+		return nil, k.reply(k.shell, req, "execute_reply", map[string]any{
 			"status": "ok", "execution_count": count, "user_expressions": map[string]any{}, "payload": orEmptyList(out.payload),
 		})
 	case errors.As(err, &cellErr):
@@ -123,7 +123,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	// one, however late this goroutine runs again on a busy machine, and
 	// must not see it aborted.
 	took := time.Since(started)
-	err = k.reply(k.sockets.Shell, req, "execute_reply", content)
+	err = k.reply(k.shell, req, "execute_reply", content)
 	if stopQueue {
 		stop = &stopOnError{took: took}
 	}
@@ -217,7 +217,7 @@ func (k *Kernel) abortQueued(failed *wire.Message, took time.Duration) *wire.Mes
 	abort := func(req *wire.Message) {
 		k.publishStatus(req, "busy")
 		// No execution_count: the cell did not run, and frontends show it so.
-		_ = k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{"status": "aborted"})
+		_ = k.reply(k.shell, req, "execute_reply", map[string]any{"status": "aborted"})
 		k.publishStatus(req, "idle")
 	}
 queued:

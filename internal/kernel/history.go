@@ -56,7 +56,7 @@ type historyRequest struct {
 // handleHistory answers tail, range and search over this session's inputs
 // (session number 0, as IPython numbers the current session). Entries are
 // [session, line, input] triples.
-func (k *Kernel) handleHistory(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleHistory(_ context.Context, req *wire.Message, ch sender) error {
 	var r historyRequest
 	if err := req.DecodeContent(&r); err != nil {
 		return k.reply(ch, req, "history_reply", errorContent("BadRequest", err.Error(), nil))

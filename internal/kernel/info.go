@@ -12,7 +12,7 @@ import (
 // protocolVersion is the version of the Jupyter messaging spec we speak.
 const protocolVersion = "5.3"
 
-func (k *Kernel) handleKernelInfo(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleKernelInfo(_ context.Context, req *wire.Message, ch sender) error {
 	defer k.answeredOnce.Do(func() { close(k.answered) })
 	goVersion := strings.TrimPrefix(runtime.Version(), "go")
 	return k.reply(ch, req, "kernel_info_reply", map[string]any{

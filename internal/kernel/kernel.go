@@ -37,6 +37,10 @@ type Kernel struct {
 	sockets *wire.Sockets
 	session string // this kernel's own session id for the messages it starts
 
+	// The channels replies and iopub messages go out on: the sockets',
+	// except in tests.
+	shell, control, stdin, iopub sender
+
 	ws       *workspace.Workspace
 	workDir  string // where cells run: the notebook's folder, as the kernel started
 	engine   *compiled.Engine
@@ -129,6 +133,10 @@ func Run(ctx context.Context, cfg Config) error {
 		workDir:    workDir,
 		info:       info,
 		sockets:    sockets,
+		shell:      sockets.Shell,
+		control:    sockets.Control,
+		stdin:      sockets.Stdin,
+		iopub:      sockets.IOPub,
 		session:    newID(),
 		ws:         ws,
 		engine:     engine,

@@ -115,7 +115,7 @@ func (o *output) Input(ctx context.Context, prompt string, password bool) (strin
 	case <-o.k.inputs:
 	default:
 	}
-	if err := o.k.sockets.Stdin.Send(m); err != nil {
+	if err := o.k.stdin.Send(m); err != nil {
 		return "", fmt.Errorf("input_request: %w", err)
 	}
 	select {
