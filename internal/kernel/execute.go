@@ -214,42 +214,61 @@ const abortLinger = time.Second
 // before it could have seen the failure (by the client's own clock: sent
 // less than took after failed), and otherwise returned, to be run next.
 func (k *Kernel) abortQueued(failed *wire.Message, took time.Duration) *wire.Message {
-	abort := func(req *wire.Message) {
-		k.publishStatus(req, "busy")
-		// No execution_count: the cell did not run, and frontends show it so.
-		_ = k.reply(k.shell, req, "execute_reply", map[string]any{"status": "aborted"})
-		k.publishStatus(req, "idle")
-	}
-queued:
-	for {
-		select {
-		case req := <-k.executions:
-			abort(req)
-		default:
-			break queued
-		}
-	}
-	sentAt := func(m *wire.Message) (time.Time, bool) {
-		t, err := time.Parse(time.RFC3339Nano, m.Header.Date)
-		return t, err == nil
-	}
+	k.abortWaiting()
 	failedSent, ok := sentAt(failed)
 	if !ok {
 		return nil
 	}
-	linger := time.NewTimer(abortLinger)
-	defer linger.Stop()
+	return k.abortSentBefore(failedSent.Add(took), abortLinger)
+}
+
+// abortWaiting answers every execute_request in the queue with status
+// aborted.
+func (k *Kernel) abortWaiting() {
 	for {
 		select {
 		case req := <-k.executions:
-			if sent, ok := sentAt(req); !ok || sent.Sub(failedSent) >= took {
+			k.abortExecute(req)
+		default:
+			return
+		}
+	}
+}
+
+// abortSentBefore waits up to linger for execute_requests and aborts those
+// their clients sent before deadline. It returns the first one sent at or
+// after deadline (or whose date it cannot read), unanswered, to be run
+// next; nil when none came.
+func (k *Kernel) abortSentBefore(deadline time.Time, linger time.Duration) *wire.Message {
+	t := time.NewTimer(linger)
+	defer t.Stop()
+	for {
+		select {
+		case req := <-k.executions:
+			if sent, ok := sentAt(req); !ok || !sent.Before(deadline) {
 				return req
 			}
-			abort(req)
-		case <-linger.C:
+			k.abortExecute(req)
+		case <-t.C:
 			return nil
 		}
 	}
+}
+
+// abortExecute answers req with status aborted, inside busy and idle.
+func (k *Kernel) abortExecute(req *wire.Message) {
+	k.publishStatus(req, "busy")
+	// No execution_count: the cell did not run, and frontends show it so.
+	if err := k.reply(k.shell, req, "execute_reply", map[string]any{"status": "aborted"}); err != nil {
+		k.log.Warn("abort reply", "err", err)
+	}
+	k.publishStatus(req, "idle")
+}
+
+// sentAt is when m's client sent it, by its header's date.
+func sentAt(m *wire.Message) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, m.Header.Date)
+	return t, err == nil
 }
 
 func (k *Kernel) withCount(content map[string]any) map[string]any {
