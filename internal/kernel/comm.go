@@ -10,7 +10,7 @@ import (
 // handlers follow the spec for a kernel without targets.
 
 func (k *Kernel) handleCommInfo(_ context.Context, req *wire.Message, ch sender) error {
-	return k.reply(ch, req, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+	return k.reply(ch, req, "comm_info_reply", CommInfoReply{Status: statusOK, Comms: map[string]CommInfo{}})
 }
 
 // handleCommOpen closes a comm whose target does not exist at once, as the
@@ -22,7 +22,7 @@ func (k *Kernel) handleCommOpen(_ context.Context, req *wire.Message, _ sender) 
 	if err := req.DecodeContent(&c); err != nil || c.CommID == "" {
 		return nil
 	}
-	k.publish(req, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+	k.publish(req, "comm_close", CommClose{CommID: c.CommID, Data: map[string]any{}})
 	return nil
 }
 

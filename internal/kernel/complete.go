@@ -25,7 +25,7 @@ type completeRequest struct {
 func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch sender) error {
 	var r completeRequest
 	if err := req.DecodeContent(&r); err != nil {
-		return k.reply(ch, req, "complete_reply", errorContent("BadRequest", err.Error(), nil))
+		return k.reply(ch, req, "complete_reply", newErrorReply("BadRequest", err.Error(), nil))
 	}
 	r.CursorPos = clampCursor(r.Code, r.CursorPos)
 	res, err := k.complete.Complete(ctx, k.engine.Session().Source(), r.Code, r.CursorPos)
@@ -51,18 +51,14 @@ func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch sende
 	if len(matches) == 0 {
 		start, end = r.CursorPos, r.CursorPos
 	}
-	meta := map[string]any{}
-	if len(res.Types) > 0 {
-		var types []map[string]any
-		for _, m := range res.Types {
-			types = append(types, map[string]any{
-				"text": m.Text, "type": m.Type, "signature": m.Signature, "start": start, "end": end,
-			})
-		}
-		meta["_jupyter_types_experimental"] = types
+	var meta CompleteMetadata
+	for _, m := range res.Types {
+		meta.Types = append(meta.Types, CompletionType{
+			Text: m.Text, Type: m.Type, Signature: m.Signature, Start: start, End: end,
+		})
 	}
-	return k.reply(ch, req, "complete_reply", map[string]any{
-		"status": "ok", "matches": matches, "cursor_start": start, "cursor_end": end, "metadata": meta,
+	return k.reply(ch, req, "complete_reply", CompleteReply{
+		Status: statusOK, Matches: matches, CursorStart: start, CursorEnd: end, Metadata: meta,
 	})
 }
 
@@ -75,7 +71,7 @@ type inspectRequest struct {
 func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch sender) error {
 	var r inspectRequest
 	if err := req.DecodeContent(&r); err != nil {
-		return k.reply(ch, req, "inspect_reply", errorContent("BadRequest", err.Error(), nil))
+		return k.reply(ch, req, "inspect_reply", newErrorReply("BadRequest", err.Error(), nil))
 	}
 	r.CursorPos = clampCursor(r.Code, r.CursorPos)
 	doc, found, err := k.complete.Inspect(ctx, k.engine.Session().Source(), r.Code, r.CursorPos, r.DetailLevel)
@@ -89,8 +85,8 @@ func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch sender
 			data["text/markdown"] = doc.Markdown
 		}
 	}
-	return k.reply(ch, req, "inspect_reply", map[string]any{
-		"status": "ok", "found": found, "data": data, "metadata": map[string]any{},
+	return k.reply(ch, req, "inspect_reply", InspectReply{
+		Status: statusOK, Found: found, Data: data, Metadata: map[string]any{},
 	})
 }
 
@@ -99,12 +95,12 @@ func (k *Kernel) handleIsComplete(_ context.Context, req *wire.Message, ch sende
 		Code string `json:"code"`
 	}
 	if err := req.DecodeContent(&r); err != nil {
-		return k.reply(ch, req, "is_complete_reply", map[string]any{"status": "unknown"})
+		return k.reply(ch, req, "is_complete_reply", IsCompleteReply{Status: "unknown"})
 	}
 	status, indent := cell.IsComplete(r.Code)
-	content := map[string]any{"status": status}
+	content := IsCompleteReply{Status: status}
 	if status == "incomplete" {
-		content["indent"] = indent
+		content.Indent = &indent
 	}
 	return k.reply(ch, req, "is_complete_reply", content)
 }

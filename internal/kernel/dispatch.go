@@ -104,14 +104,6 @@ func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wi
 	}
 }
 
-// errorContent is the content of a reply whose status is error.
-func errorContent(ename, evalue string, traceback []string) map[string]any {
-	if traceback == nil {
-		traceback = []string{}
-	}
-	return map[string]any{"status": "error", "ename": ename, "evalue": evalue, "traceback": traceback}
-}
-
 // logType is a msg_type as the log shows it: a signed message may carry any
 // string there, and one line of the log should stay one line.
 func logType(t string) string {

@@ -64,7 +64,10 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	var c executeRequest
 	if err := req.DecodeContent(&c); err != nil {
 		// A malformed request still gets an answer, so the client does not wait forever.
-		return nil, k.reply(k.shell, req, "execute_reply", k.withCount(errorContent("BadRequest", err.Error(), nil)))
+		return nil, k.reply(k.shell, req, "execute_reply", ExecuteErrorReply{
+			ErrorReply:     newErrorReply("BadRequest", err.Error(), nil),
+			ExecutionCount: k.executionCount(),
+		})
 	}
 	store := (c.StoreHistory == nil || *c.StoreHistory) && !c.Silent
 	allowStdin := c.AllowStdin == nil || *c.AllowStdin
@@ -89,7 +92,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 		k.history.add(count, c.Code)
 	}
 	if !c.Silent {
-		k.publish(req, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
+		k.publish(req, "execute_input", ExecuteInput{Code: c.Code, ExecutionCount: count})
 	}
 
 	out := newOutput(k, req)
@@ -100,8 +103,8 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	var cellErr *compiled.Error
 	switch {
 	case err == nil:
-		return nil, k.reply(k.shell, req, "execute_reply", map[string]any{
-			"status": "ok", "execution_count": count, "user_expressions": map[string]any{}, "payload": orEmptyList(out.payload),
+		return nil, k.reply(k.shell, req, "execute_reply", ExecuteReply{
+			Status: statusOK, ExecutionCount: count, UserExpressions: map[string]any{}, Payload: orEmptyList(out.payload),
 		})
 	case errors.As(err, &cellErr):
 	default:
@@ -113,11 +116,13 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 		tb = append([]string{red(cellErr.Name + ": " + cellErr.Value)}, cellErr.Traceback[1:]...)
 	}
 	if !c.Silent {
-		k.publish(req, "error", map[string]any{"ename": cellErr.Name, "evalue": cellErr.Value, "traceback": tb})
+		k.publish(req, "error", ExecutionError{Ename: cellErr.Name, Evalue: cellErr.Value, Traceback: tb})
 	}
-	content := errorContent(cellErr.Name, cellErr.Value, tb)
-	content["execution_count"] = count
-	content["user_expressions"] = map[string]any{}
+	content := ExecuteErrorReply{
+		ErrorReply:      newErrorReply(cellErr.Name, cellErr.Value, tb),
+		ExecutionCount:  count,
+		UserExpressions: map[string]any{},
+	}
 	// Measured before the reply goes out: a client that sends its next
 	// request on seeing the reply sends it more than took after the failed
 	// one, however late this goroutine runs again on a busy machine, and
@@ -259,7 +264,7 @@ func (k *Kernel) abortSentBefore(deadline time.Time, linger time.Duration) *wire
 func (k *Kernel) abortExecute(req *wire.Message) {
 	k.publishStatus(req, "busy")
 	// No execution_count: the cell did not run, and frontends show it so.
-	if err := k.reply(k.shell, req, "execute_reply", map[string]any{"status": "aborted"}); err != nil {
+	if err := k.reply(k.shell, req, "execute_reply", StatusReply{Status: statusAborted}); err != nil {
 		k.log.Warn("abort reply", "err", err)
 	}
 	k.publishStatus(req, "idle")
@@ -271,11 +276,11 @@ func sentAt(m *wire.Message) (time.Time, bool) {
 	return t, err == nil
 }
 
-func (k *Kernel) withCount(content map[string]any) map[string]any {
+// executionCount is the execution_count of the last cell stored.
+func (k *Kernel) executionCount() int {
 	k.mu.Lock()
-	content["execution_count"] = k.count
-	k.mu.Unlock()
-	return content
+	defer k.mu.Unlock()
+	return k.count
 }
 
 // red colors a traceback header the way Jupyter frontends show errors.
@@ -286,9 +291,9 @@ func errorf(name, format string, args ...any) *compiled.Error {
 	return &compiled.Error{Name: name, Value: msg}
 }
 
-func orEmptyList(l []any) []any {
+func orEmptyList(l []Payload) []Payload {
 	if l == nil {
-		return []any{}
+		return []Payload{}
 	}
 	return l
 }

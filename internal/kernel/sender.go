@@ -42,5 +42,5 @@ func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
 }
 
 func (k *Kernel) publishStatus(parent *wire.Message, state string) {
-	k.publish(parent, "status", map[string]string{"execution_state": state})
+	k.publish(parent, "status", KernelStatus{ExecutionState: state})
 }
