@@ -44,11 +44,7 @@ func (k *Kernel) shellLoop(ctx context.Context) {
 			return // the socket is closed: the kernel is stopping
 		}
 		if req.Header.MsgType == "execute_request" {
-			select {
-			case k.executions <- req:
-			default:
-				k.log.Warn("execute queue full, request dropped")
-			}
+			k.queueExecute(req)
 			continue
 		}
 		k.dispatch(ctx, shellHandlers, req, k.shell)
