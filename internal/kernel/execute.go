@@ -30,8 +30,8 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case req := <-k.executions:
-			for req != nil {
+		case q := <-k.executions:
+			for req := q.req; req != nil; {
 				k.publishStatus(req, "busy")
 				stop, err := k.handleExecute(ctx, req)
 				if err != nil {
@@ -41,7 +41,7 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 				var next *wire.Message
 				if stop != nil {
 					// Taken from the queue while aborting, and to be run.
-					next = k.abortQueued(req, stop.took)
+					next = k.abortQueued(req, *stop, abortLinger)
 				}
 				req = next
 			}
@@ -52,7 +52,8 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 // stopOnError says that a cell failed and asked for the requests queued
 // behind it to be aborted (see abortQueued).
 type stopOnError struct {
-	took time.Duration // from the request's start to just before its reply
+	took    time.Duration // from the request's start to just before its reply
+	replied time.Time     // just before its reply, by the kernel's clock
 }
 
 // handleExecute answers an execute_request: it runs the cell's magics and
@@ -127,10 +128,11 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	// request on seeing the reply sends it more than took after the failed
 	// one, however late this goroutine runs again on a busy machine, and
 	// must not see it aborted.
-	took := time.Since(started)
+	replied := time.Now()
+	took := replied.Sub(started)
 	err = k.reply(k.shell, req, "execute_reply", content)
 	if stopQueue {
-		stop = &stopOnError{took: took}
+		stop = &stopOnError{took: took, replied: replied}
 	}
 	return stop, err
 }
@@ -202,78 +204,6 @@ func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad s
 		}
 	}
 	return k.live.Execute(ctx, body, out)
-}
-
-// abortLinger is how long after a failed cell the kernel still looks for
-// execute_requests sent before the failure: "Run all" sends every cell at
-// once, and a cell that fails to compile can fail before the requests sent
-// right after it have arrived. The linger costs nothing: the failed cell's
-// idle status is out, and a request the client sends after seeing the
-// failure ends it at once.
-const abortLinger = time.Second
-
-// abortQueued answers the execute_requests queued behind failed, a request
-// that failed after took, with status aborted, as stop_on_error asks: after
-// a failed cell, "Run all" stops. What is in the queue already is aborted;
-// a request that arrives during the linger is aborted if its client sent it
-// before it could have seen the failure (by the client's own clock: sent
-// less than took after failed), and otherwise returned, to be run next.
-func (k *Kernel) abortQueued(failed *wire.Message, took time.Duration) *wire.Message {
-	k.abortWaiting()
-	failedSent, ok := sentAt(failed)
-	if !ok {
-		return nil
-	}
-	return k.abortSentBefore(failedSent.Add(took), abortLinger)
-}
-
-// abortWaiting answers every execute_request in the queue with status
-// aborted.
-func (k *Kernel) abortWaiting() {
-	for {
-		select {
-		case req := <-k.executions:
-			k.abortExecute(req)
-		default:
-			return
-		}
-	}
-}
-
-// abortSentBefore waits up to linger for execute_requests and aborts those
-// their clients sent before deadline. It returns the first one sent at or
-// after deadline (or whose date it cannot read), unanswered, to be run
-// next; nil when none came.
-func (k *Kernel) abortSentBefore(deadline time.Time, linger time.Duration) *wire.Message {
-	t := time.NewTimer(linger)
-	defer t.Stop()
-	for {
-		select {
-		case req := <-k.executions:
-			if sent, ok := sentAt(req); !ok || !sent.Before(deadline) {
-				return req
-			}
-			k.abortExecute(req)
-		case <-t.C:
-			return nil
-		}
-	}
-}
-
-// abortExecute answers req with status aborted, inside busy and idle.
-func (k *Kernel) abortExecute(req *wire.Message) {
-	k.publishStatus(req, "busy")
-	// No execution_count: the cell did not run, and frontends show it so.
-	if err := k.reply(k.shell, req, "execute_reply", StatusReply{Status: statusAborted}); err != nil {
-		k.log.Warn("abort reply", "err", err)
-	}
-	k.publishStatus(req, "idle")
-}
-
-// sentAt is when m's client sent it, by its header's date.
-func sentAt(m *wire.Message) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339Nano, m.Header.Date)
-	return t, err == nil
 }
 
 // executionCount is the execution_count of the last cell stored.

@@ -79,9 +79,9 @@ func TestExecuteLoop(t *testing.T) {
 		request(t, "execute_request", `{"code": "// 2"}`),
 		request(t, "execute_request", `{"code": "// 3"}`),
 	}
-	tk.executions <- failed
+	tk.queueExecute(failed)
 	for _, q := range queued {
-		tk.executions <- q
+		tk.queueExecute(q)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -102,7 +102,7 @@ func TestExecuteLoop(t *testing.T) {
 	}
 	// Sent after the failure's reply (by the client's clock): it runs.
 	after := request(t, "execute_request", `{"code": "// 4"}`)
-	tk.executions <- after
+	tk.queueExecute(after)
 	if m := waitFor(t, tk.shell, 1)[0]; replyStatus(t, m) != "ok" {
 		t.Errorf("request sent after the failure: status %q, want ok", replyStatus(t, m))
 	}
@@ -122,52 +122,69 @@ func TestExecuteLoop(t *testing.T) {
 	}
 }
 
-// TestAbortSentBefore checks stop_on_error's timing: a request its client
-// sent before it could have seen the failure is aborted, one sent after is
-// returned to run, and the linger ends the wait.
-func TestAbortSentBefore(t *testing.T) {
+// TestAbortQueued checks stop_on_error's timing: a request that reached
+// the kernel before the failure's reply went out, or that its client sent
+// before it could have seen the failure, is aborted; the first other one
+// is returned to run; the linger ends the wait.
+func TestAbortQueued(t *testing.T) {
 	t0 := time.Now().Add(-time.Minute).Truncate(time.Microsecond) // as headers have it
 	took := 100 * time.Millisecond
-	at := func(d time.Duration) *wire.Message {
+	replied := time.Now()
+	before, after := replied.Add(-time.Millisecond), replied.Add(time.Millisecond)
+	at := func(sent time.Duration, arrived time.Time) queued {
 		m := request(t, "execute_request", `{"code": ""}`)
-		m.Header.Date = wire.FormatDate(t0.Add(d))
-		return m
+		m.Header.Date = wire.FormatDate(t0.Add(sent))
+		return queued{req: m, arrived: arrived}
 	}
-	undated := request(t, "execute_request", `{"code": ""}`)
-	undated.Header.Date = "yesterday"
+	undated := func(arrived time.Time) queued {
+		q := at(0, arrived)
+		q.req.Header.Date = "yesterday"
+		return q
+	}
 	tests := []struct {
-		name     string
-		arriving []*wire.Message
-		aborted  int // how many of arriving, from the first, are aborted
-		returned int // index of the one returned, -1: none
+		name          string
+		failedUndated bool
+		arriving      []queued
+		aborted       int // how many of arriving, from the first, are aborted
+		returned      int // index of the one returned, -1: none
 	}{
-		{"nothing arrives", nil, 0, -1},
-		{"sent before the failure", []*wire.Message{at(-time.Second)}, 1, -1},
-		{"sent while the cell ran", []*wire.Message{at(10 * time.Millisecond), at(took - time.Microsecond)}, 2, -1},
-		{"sent after the reply", []*wire.Message{at(took)}, 0, 0},
-		{"before, then after", []*wire.Message{at(50 * time.Millisecond), at(time.Second), at(0)}, 1, 1},
-		{"undated", []*wire.Message{undated}, 0, 0},
+		{name: "nothing arrives", returned: -1},
+		{name: "queued before the reply", arriving: []queued{at(-time.Second, before), at(10*time.Millisecond, before)}, aborted: 2, returned: -1},
+		{name: "queued before the reply, dated after", arriving: []queued{at(time.Hour, before)}, aborted: 1, returned: -1},
+		{name: "sent while the cell ran", arriving: []queued{at(10*time.Millisecond, after), at(took-time.Microsecond, after)}, aborted: 2, returned: -1},
+		{name: "sent after the reply", arriving: []queued{at(took, after)}, returned: 0},
+		{name: "before, then after", arriving: []queued{at(50*time.Millisecond, before), at(time.Second, after), at(0, after)}, aborted: 1, returned: 1},
+		{name: "undated", arriving: []queued{undated(before), undated(after)}, aborted: 1, returned: 1},
+		{name: "failed undated", failedUndated: true, arriving: []queued{at(0, before), at(0, after)}, aborted: 1, returned: 1},
+		{name: "failed undated, nothing after", failedUndated: true, arriving: []queued{at(0, before)}, aborted: 1, returned: -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tk := newTestKernel(t)
-			for _, m := range tt.arriving {
-				tk.executions <- m
+			for _, q := range tt.arriving {
+				tk.executions <- q
 			}
-			got := tk.abortSentBefore(t0.Add(took), 20*time.Millisecond)
+			failed := request(t, "execute_request", `{"code": "func ("}`)
+			failed.Header.Date = wire.FormatDate(t0)
+			linger := 20 * time.Millisecond
+			if tt.failedUndated {
+				failed.Header.Date = "yesterday"
+				linger = time.Hour // must not be waited for
+			}
+			got := tk.abortQueued(failed, stopOnError{took: took, replied: replied}, linger)
 			replies := tk.shell.sent()
 			if len(replies) != tt.aborted {
 				t.Fatalf("%d aborted, want %d", len(replies), tt.aborted)
 			}
 			for i, m := range replies {
-				if m.ParentHeader != tt.arriving[i].Header || replyStatus(t, m) != "aborted" {
+				if m.ParentHeader != tt.arriving[i].req.Header || replyStatus(t, m) != "aborted" {
 					t.Errorf("reply %d: %s to %s, want aborted to request %d", i, replyStatus(t, m), m.ParentHeader.Date, i)
 				}
 			}
 			switch {
 			case tt.returned < 0 && got != nil:
 				t.Errorf("returned the request sent at %s, want none", got.Header.Date)
-			case tt.returned >= 0 && got != tt.arriving[tt.returned]:
+			case tt.returned >= 0 && got != tt.arriving[tt.returned].req:
 				t.Errorf("returned %v, want request %d", got, tt.returned)
 			}
 			left := len(tt.arriving) - tt.aborted
@@ -178,26 +195,6 @@ func TestAbortSentBefore(t *testing.T) {
 				t.Errorf("%d requests left in the queue, want %d", n, left)
 			}
 		})
-	}
-}
-
-// TestAbortWaiting: what is queued when a cell fails is aborted whenever
-// it was sent.
-func TestAbortWaiting(t *testing.T) {
-	tk := newTestKernel(t)
-	for range 3 {
-		tk.executions <- request(t, "execute_request", `{"code": ""}`)
-	}
-	tk.abortWaiting()
-	if n := len(tk.shell.sent()); n != 3 {
-		t.Errorf("%d replies, want 3", n)
-	}
-	if n := len(tk.executions); n != 0 {
-		t.Errorf("%d left in the queue", n)
-	}
-	want := slices.Repeat([]string{"status", "status"}, 3)
-	if got := types(tk.iopub.sent()); !slices.Equal(got, want) {
-		t.Errorf("iopub %v, want %v", got, want)
 	}
 }
 

@@ -82,7 +82,7 @@ func newTestKernel(t *testing.T) *testKernel {
 		history:    newHistory(),
 		magics:     magicTable(),
 		maxDisplay: compiled.DefaultMaxOutput,
-		executions: make(chan *wire.Message, 16),
+		executions: make(chan queued, 16),
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),
 		answered:   make(chan struct{}),

@@ -53,7 +53,7 @@ type Kernel struct {
 	settings   compiled.Settings // session-wide settings from magics
 	maxDisplay int               // bytes of displays one cell may show
 
-	executions chan *wire.Message // execute_requests, run one at a time
+	executions chan queued        // execute_requests, run one at a time
 	inputs     chan *wire.Message // input_replies from the stdin channel
 
 	mu        sync.Mutex
@@ -146,7 +146,7 @@ func Run(ctx context.Context, cfg Config) error {
 		history:    newHistory(),
 		maxDisplay: int(maxOutput),
 		magics:     magicTable(),
-		executions: make(chan *wire.Message, 4096),
+		executions: make(chan queued, 4096),
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),
 		answered:   make(chan struct{}),

@@ -2,9 +2,17 @@ package kernel
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/conclab/conclab/internal/wire"
 )
+
+// queued is an execute_request in the queue, with when it reached the
+// kernel (see abortQueued).
+type queued struct {
+	req     *wire.Message
+	arrived time.Time
+}
 
 // queueExecute puts an execute_request in the queue that executeLoop runs.
 // A request the full queue cannot take is refused: it is answered at once
@@ -14,7 +22,7 @@ import (
 // that run are not at fault.
 func (k *Kernel) queueExecute(req *wire.Message) {
 	select {
-	case k.executions <- req:
+	case k.executions <- queued{req: req, arrived: time.Now()}:
 		return
 	default:
 	}

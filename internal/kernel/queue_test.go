@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/conclab/conclab/internal/wire"
 )
 
 // TestQueueExecute checks that an execute_request goes to the queue, and
@@ -14,7 +12,7 @@ import (
 // inside busy and idle, and leaves the queue as it was.
 func TestQueueExecute(t *testing.T) {
 	tk := newTestKernel(t)
-	tk.executions = make(chan *wire.Message, 1)
+	tk.executions = make(chan queued, 1)
 	first := request(t, "execute_request", `{"code": "// 1"}`)
 	tk.queueExecute(first)
 	if n := len(tk.shell.sent()) + len(tk.iopub.sent()); n != 0 {
@@ -54,7 +52,7 @@ func TestQueueExecute(t *testing.T) {
 			t.Errorf("iopub %s answers %s, not the refused request", m.Header.MsgType, m.ParentHeader.MsgID)
 		}
 	}
-	if len(tk.executions) != 1 || <-tk.executions != first {
+	if len(tk.executions) != 1 || (<-tk.executions).req != first {
 		t.Error("the queue changed")
 	}
 }
