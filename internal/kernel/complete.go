@@ -22,10 +22,10 @@ type completeRequest struct {
 	CursorPos int    `json:"cursor_pos"`
 }
 
-func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch sender) error {
 	var r completeRequest
 	if err := req.DecodeContent(&r); err != nil {
-		return k.reply(ch, req, "complete_reply", errorContent("BadRequest", err.Error(), nil))
+		return k.reply(ch, req, "complete_reply", newErrorReply("BadRequest", err.Error(), nil))
 	}
 	r.CursorPos = clampCursor(r.Code, r.CursorPos)
 	res, err := k.complete.Complete(ctx, k.engine.Session().Source(), r.Code, r.CursorPos)
@@ -54,18 +54,14 @@ func (k *Kernel) handleComplete(ctx context.Context, req *wire.Message, ch *wire
 	if len(matches) == 0 {
 		start, end = r.CursorPos, r.CursorPos
 	}
-	meta := map[string]any{}
-	if len(res.Types) > 0 {
-		var types []map[string]any
-		for _, m := range res.Types {
-			types = append(types, map[string]any{
-				"text": m.Text, "type": m.Type, "signature": m.Signature, "start": start, "end": end,
-			})
-		}
-		meta["_jupyter_types_experimental"] = types
+	var meta CompleteMetadata
+	for _, m := range res.Types {
+		meta.Types = append(meta.Types, CompletionType{
+			Text: m.Text, Type: m.Type, Signature: m.Signature, Start: start, End: end,
+		})
 	}
-	return k.reply(ch, req, "complete_reply", map[string]any{
-		"status": "ok", "matches": matches, "cursor_start": start, "cursor_end": end, "metadata": meta,
+	return k.reply(ch, req, "complete_reply", CompleteReply{
+		Status: statusOK, Matches: matches, CursorStart: start, CursorEnd: end, Metadata: meta,
 	})
 }
 
@@ -75,10 +71,10 @@ type inspectRequest struct {
 	DetailLevel int    `json:"detail_level"`
 }
 
-func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch sender) error {
 	var r inspectRequest
 	if err := req.DecodeContent(&r); err != nil {
-		return k.reply(ch, req, "inspect_reply", errorContent("BadRequest", err.Error(), nil))
+		return k.reply(ch, req, "inspect_reply", newErrorReply("BadRequest", err.Error(), nil))
 	}
 	r.CursorPos = clampCursor(r.Code, r.CursorPos)
 	doc, found, err := k.complete.Inspect(ctx, k.engine.Session().Source(), r.Code, r.CursorPos, r.DetailLevel)
@@ -92,22 +88,22 @@ func (k *Kernel) handleInspect(ctx context.Context, req *wire.Message, ch *wire.
 			data["text/markdown"] = doc.Markdown
 		}
 	}
-	return k.reply(ch, req, "inspect_reply", map[string]any{
-		"status": "ok", "found": found, "data": data, "metadata": map[string]any{},
+	return k.reply(ch, req, "inspect_reply", InspectReply{
+		Status: statusOK, Found: found, Data: data, Metadata: map[string]any{},
 	})
 }
 
-func (k *Kernel) handleIsComplete(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleIsComplete(_ context.Context, req *wire.Message, ch sender) error {
 	var r struct {
 		Code string `json:"code"`
 	}
 	if err := req.DecodeContent(&r); err != nil {
-		return k.reply(ch, req, "is_complete_reply", map[string]any{"status": "unknown"})
+		return k.reply(ch, req, "is_complete_reply", IsCompleteReply{Status: "unknown"})
 	}
 	status, indent := cell.IsComplete(r.Code)
-	content := map[string]any{"status": status}
+	content := IsCompleteReply{Status: status}
 	if status == "incomplete" {
-		content["indent"] = indent
+		content.Indent = &indent
 	}
 	return k.reply(ch, req, "is_complete_reply", content)
 }

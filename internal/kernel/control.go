@@ -6,19 +6,19 @@ import (
 	"github.com/conclab/conclab/internal/wire"
 )
 
-func (k *Kernel) handleInterrupt(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleInterrupt(_ context.Context, req *wire.Message, ch sender) error {
 	k.interrupt()
-	return k.reply(ch, req, "interrupt_reply", map[string]any{"status": "ok"})
+	return k.reply(ch, req, "interrupt_reply", StatusReply{Status: statusOK})
 }
 
 // handleShutdown replies, then stops the kernel: the running cell and every
 // process it started are stopped, and the workspace is removed.
-func (k *Kernel) handleShutdown(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleShutdown(_ context.Context, req *wire.Message, ch sender) error {
 	var c struct {
 		Restart bool `json:"restart"`
 	}
 	_ = req.DecodeContent(&c)
-	content := map[string]any{"status": "ok", "restart": c.Restart}
+	content := ShutdownReply{Status: statusOK, Restart: c.Restart}
 	err := k.reply(ch, req, "shutdown_reply", content)
 	k.publish(req, "shutdown_reply", content) // as ipykernel does, for other clients
 	select {

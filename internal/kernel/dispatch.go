@@ -10,7 +10,7 @@ import (
 
 // A handler answers one kind of request. It returns an error only for
 // failures worth logging; what the user should see goes into the reply.
-type handler func(k *Kernel, ctx context.Context, req *wire.Message, ch *wire.Channel) error
+type handler func(k *Kernel, ctx context.Context, req *wire.Message, ch sender) error
 
 // shellHandlers is the shell channel's table, after ipykernel's: message type
 // to handler. execute_request is not here: it is queued (see shellLoop).
@@ -44,14 +44,10 @@ func (k *Kernel) shellLoop(ctx context.Context) {
 			return // the socket is closed: the kernel is stopping
 		}
 		if req.Header.MsgType == "execute_request" {
-			select {
-			case k.executions <- req:
-			default:
-				k.log.Warn("execute queue full, request dropped")
-			}
+			k.queueExecute(req)
 			continue
 		}
-		k.dispatch(ctx, shellHandlers, req, k.sockets.Shell)
+		k.dispatch(ctx, shellHandlers, req, k.shell)
 	}
 }
 
@@ -61,7 +57,7 @@ func (k *Kernel) controlLoop(ctx context.Context) {
 		if err != nil {
 			return
 		}
-		k.dispatch(ctx, controlHandlers, req, k.sockets.Control)
+		k.dispatch(ctx, controlHandlers, req, k.control)
 	}
 }
 
@@ -86,7 +82,7 @@ func (k *Kernel) stdinLoop(ctx context.Context) {
 
 // dispatch runs the handler for req with busy/idle status around it. A
 // message type with no handler is logged and dropped, as the spec allows.
-func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wire.Message, ch *wire.Channel) {
+func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wire.Message, ch sender) {
 	h, ok := table[req.Header.MsgType]
 	if !ok {
 		k.log.Info("unhandled message", "type", logType(req.Header.MsgType))
@@ -102,47 +98,6 @@ func (k *Kernel) dispatch(ctx context.Context, table map[string]handler, req *wi
 	if err := h(k, ctx, req, ch); err != nil {
 		k.log.Warn("handler failed", "type", logType(req.Header.MsgType), "err", err)
 	}
-}
-
-// reply sends a reply to req on ch.
-func (k *Kernel) reply(ch *wire.Channel, req *wire.Message, msgType string, content any) error {
-	m, err := wire.NewReply(req, msgType, content)
-	if err != nil {
-		return err
-	}
-	return ch.Send(m)
-}
-
-// publish sends a message on iopub as a child of parent (nil: no parent).
-func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
-	var m *wire.Message
-	var err error
-	if parent != nil {
-		m, err = wire.NewReply(parent, msgType, content)
-		if err == nil {
-			m.Identities = [][]byte{[]byte(msgType)}
-		}
-	} else {
-		m, err = wire.NewMessage(msgType, k.session, content)
-	}
-	if err == nil {
-		err = k.sockets.IOPub.Send(m)
-	}
-	if err != nil {
-		k.log.Warn("publish failed", "type", msgType, "err", err)
-	}
-}
-
-func (k *Kernel) publishStatus(parent *wire.Message, state string) {
-	k.publish(parent, "status", map[string]string{"execution_state": state})
-}
-
-// errorContent is the content of a reply whose status is error.
-func errorContent(ename, evalue string, traceback []string) map[string]any {
-	if traceback == nil {
-		traceback = []string{}
-	}
-	return map[string]any{"status": "error", "ename": ename, "evalue": evalue, "traceback": traceback}
 }
 
 // logType is a msg_type as the log shows it: a signed message may carry any

@@ -30,8 +30,8 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case req := <-k.executions:
-			for req != nil {
+		case q := <-k.executions:
+			for req := q.req; req != nil; {
 				k.publishStatus(req, "busy")
 				stop, err := k.handleExecute(ctx, req)
 				if err != nil {
@@ -41,7 +41,7 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 				var next *wire.Message
 				if stop != nil {
 					// Taken from the queue while aborting, and to be run.
-					next = k.abortQueued(req, stop.took)
+					next = k.abortQueued(req, *stop, abortLinger)
 				}
 				req = next
 			}
@@ -52,7 +52,8 @@ func (k *Kernel) executeLoop(ctx context.Context) {
 // stopOnError says that a cell failed and asked for the requests queued
 // behind it to be aborted (see abortQueued).
 type stopOnError struct {
-	took time.Duration // from the request's start to just before its reply
+	took    time.Duration // from the request's start to just before its reply
+	replied time.Time     // just before its reply, by the kernel's clock
 }
 
 // handleExecute answers an execute_request: it runs the cell's magics and
@@ -64,7 +65,10 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	var c executeRequest
 	if err := req.DecodeContent(&c); err != nil {
 		// A malformed request still gets an answer, so the client does not wait forever.
-		return nil, k.reply(k.sockets.Shell, req, "execute_reply", k.withCount(errorContent("BadRequest", err.Error(), nil)))
+		return nil, k.reply(k.shell, req, "execute_reply", ExecuteErrorReply{
+			ErrorReply:     newErrorReply("BadRequest", err.Error(), nil),
+			ExecutionCount: k.executionCount(),
+		})
 	}
 	store := (c.StoreHistory == nil || *c.StoreHistory) && !c.Silent
 	allowStdin := c.AllowStdin == nil || *c.AllowStdin
@@ -89,7 +93,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 		k.history.add(count, c.Code)
 	}
 	if !c.Silent {
-		k.publish(req, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
+		k.publish(req, "execute_input", ExecuteInput{Code: c.Code, ExecutionCount: count})
 	}
 
 	out := newOutput(k, req)
@@ -100,8 +104,8 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	var cellErr *compiled.Error
 	switch {
 	case err == nil:
-		return nil, k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{
-			"status": "ok", "execution_count": count, "user_expressions": map[string]any{}, "payload": orEmptyList(out.payload),
+		return nil, k.reply(k.shell, req, "execute_reply", ExecuteReply{
+			Status: statusOK, ExecutionCount: count, UserExpressions: map[string]any{}, Payload: orEmptyList(out.payload),
 		})
 	case errors.As(err, &cellErr):
 	default:
@@ -113,19 +117,22 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 		tb = append([]string{red(cellErr.Name + ": " + cellErr.Value)}, cellErr.Traceback[1:]...)
 	}
 	if !c.Silent {
-		k.publish(req, "error", map[string]any{"ename": cellErr.Name, "evalue": cellErr.Value, "traceback": tb})
+		k.publish(req, "error", ExecutionError{Ename: cellErr.Name, Evalue: cellErr.Value, Traceback: tb})
 	}
-	content := errorContent(cellErr.Name, cellErr.Value, tb)
-	content["execution_count"] = count
-	content["user_expressions"] = map[string]any{}
+	content := ExecuteErrorReply{
+		ErrorReply:      newErrorReply(cellErr.Name, cellErr.Value, tb),
+		ExecutionCount:  count,
+		UserExpressions: map[string]any{},
+	}
 	// Measured before the reply goes out: a client that sends its next
 	// request on seeing the reply sends it more than took after the failed
 	// one, however late this goroutine runs again on a busy machine, and
 	// must not see it aborted.
-	took := time.Since(started)
-	err = k.reply(k.sockets.Shell, req, "execute_reply", content)
+	replied := time.Now()
+	took := replied.Sub(started)
+	err = k.reply(k.shell, req, "execute_reply", content)
 	if stopQueue {
-		stop = &stopOnError{took: took}
+		stop = &stopOnError{took: took, replied: replied}
 	}
 	return stop, err
 }
@@ -203,64 +210,11 @@ func (k *Kernel) magicLive(ctx context.Context, c call, out *output) error {
 	return k.live.Execute(ctx, body, out)
 }
 
-// abortLinger is how long after a failed cell the kernel still looks for
-// execute_requests sent before the failure: "Run all" sends every cell at
-// once, and a cell that fails to compile can fail before the requests sent
-// right after it have arrived. The linger costs nothing: the failed cell's
-// idle status is out, and a request the client sends after seeing the
-// failure ends it at once.
-const abortLinger = time.Second
-
-// abortQueued answers the execute_requests queued behind failed, a request
-// that failed after took, with status aborted, as stop_on_error asks: after
-// a failed cell, "Run all" stops. What is in the queue already is aborted;
-// a request that arrives during the linger is aborted if its client sent it
-// before it could have seen the failure (by the client's own clock: sent
-// less than took after failed), and otherwise returned, to be run next.
-func (k *Kernel) abortQueued(failed *wire.Message, took time.Duration) *wire.Message {
-	abort := func(req *wire.Message) {
-		k.publishStatus(req, "busy")
-		// No execution_count: the cell did not run, and frontends show it so.
-		_ = k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{"status": "aborted"})
-		k.publishStatus(req, "idle")
-	}
-queued:
-	for {
-		select {
-		case req := <-k.executions:
-			abort(req)
-		default:
-			break queued
-		}
-	}
-	sentAt := func(m *wire.Message) (time.Time, bool) {
-		t, err := time.Parse(time.RFC3339Nano, m.Header.Date)
-		return t, err == nil
-	}
-	failedSent, ok := sentAt(failed)
-	if !ok {
-		return nil
-	}
-	linger := time.NewTimer(abortLinger)
-	defer linger.Stop()
-	for {
-		select {
-		case req := <-k.executions:
-			if sent, ok := sentAt(req); !ok || sent.Sub(failedSent) >= took {
-				return req
-			}
-			abort(req)
-		case <-linger.C:
-			return nil
-		}
-	}
-}
-
-func (k *Kernel) withCount(content map[string]any) map[string]any {
+// executionCount is the execution_count of the last cell stored.
+func (k *Kernel) executionCount() int {
 	k.mu.Lock()
-	content["execution_count"] = k.count
-	k.mu.Unlock()
-	return content
+	defer k.mu.Unlock()
+	return k.count
 }
 
 // red colors a traceback header the way Jupyter frontends show errors.
@@ -271,9 +225,9 @@ func errorf(name, format string, args ...any) *compiled.Error {
 	return &compiled.Error{Name: name, Value: msg}
 }
 
-func orEmptyList(l []any) []any {
+func orEmptyList(l []Payload) []Payload {
 	if l == nil {
-		return []any{}
+		return []Payload{}
 	}
 	return l
 }

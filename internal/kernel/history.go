@@ -56,10 +56,10 @@ type historyRequest struct {
 // handleHistory answers tail, range and search over this session's inputs
 // (session number 0, as IPython numbers the current session). Entries are
 // [session, line, input] triples.
-func (k *Kernel) handleHistory(_ context.Context, req *wire.Message, ch *wire.Channel) error {
+func (k *Kernel) handleHistory(_ context.Context, req *wire.Message, ch sender) error {
 	var r historyRequest
 	if err := req.DecodeContent(&r); err != nil {
-		return k.reply(ch, req, "history_reply", errorContent("BadRequest", err.Error(), nil))
+		return k.reply(ch, req, "history_reply", newErrorReply("BadRequest", err.Error(), nil))
 	}
 	k.history.mu.Lock()
 	entries := append([]historyEntry(nil), k.history.entries...)
@@ -99,17 +99,13 @@ func (k *Kernel) handleHistory(_ context.Context, req *wire.Message, ch *wire.Ch
 		}
 		picked = lastN(picked, r.N)
 	default:
-		return k.reply(ch, req, "history_reply", errorContent("BadRequest", "unknown hist_access_type "+r.HistAccessType, nil))
+		return k.reply(ch, req, "history_reply", newErrorReply("BadRequest", "unknown hist_access_type "+r.HistAccessType, nil))
 	}
-	out := make([][]any, 0, len(picked))
+	out := make([]HistoryEntry, 0, len(picked))
 	for _, e := range picked {
-		if r.Output {
-			out = append(out, []any{0, e.line, []any{e.input, e.output}})
-		} else {
-			out = append(out, []any{0, e.line, e.input})
-		}
+		out = append(out, HistoryEntry{Session: 0, Line: e.line, Input: e.input, Output: e.output, WithOutput: r.Output})
 	}
-	return k.reply(ch, req, "history_reply", map[string]any{"status": "ok", "history": out})
+	return k.reply(ch, req, "history_reply", HistoryReply{Status: statusOK, History: out})
 }
 
 func lastN(e []historyEntry, n int) []historyEntry {

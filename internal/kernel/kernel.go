@@ -38,6 +38,10 @@ type Kernel struct {
 	sockets *wire.Sockets
 	session string // this kernel's own session id for the messages it starts
 
+	// The channels replies and iopub messages go out on: the sockets',
+	// except in tests.
+	shell, control, stdin, iopub sender
+
 	ws       *workspace.Workspace
 	workDir  string // where cells run: the notebook's folder, as the kernel started
 	engine   *compiled.Engine
@@ -50,7 +54,7 @@ type Kernel struct {
 	settings   compiled.Settings // session-wide settings from magics
 	maxDisplay int               // bytes of displays one cell may show
 
-	executions chan *wire.Message // execute_requests, run one at a time
+	executions chan queued        // execute_requests, run one at a time
 	inputs     chan *wire.Message // input_replies from the stdin channel
 
 	mu        sync.Mutex
@@ -134,6 +138,10 @@ func Run(ctx context.Context, cfg Config) error {
 		workDir:    workDir,
 		info:       info,
 		sockets:    sockets,
+		shell:      sockets.Shell,
+		control:    sockets.Control,
+		stdin:      sockets.Stdin,
+		iopub:      sockets.IOPub,
 		session:    newID(),
 		ws:         ws,
 		engine:     engine,
@@ -143,7 +151,7 @@ func Run(ctx context.Context, cfg Config) error {
 		history:    newHistory(),
 		maxDisplay: int(maxOutput),
 		magics:     magics,
-		executions: make(chan *wire.Message, 4096),
+		executions: make(chan queued, 4096),
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),
 		answered:   make(chan struct{}),

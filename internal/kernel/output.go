@@ -16,10 +16,10 @@ type output struct {
 	k          *Kernel
 	req        *wire.Message
 	allowStdin bool
-	silent     bool  // no execute_result (execute_request.silent)
-	store      bool  // the cell is in the history
-	count      int   // its execution_count
-	payload    []any // execute_reply payloads, e.g. a page from %doc
+	silent     bool      // no execute_result (execute_request.silent)
+	store      bool      // the cell is in the history
+	count      int       // its execution_count
+	payload    []Payload // execute_reply payloads, e.g. a page from %doc
 
 	// updates holds back update_display_data that come faster than
 	// updateInterval for one display_id; close delivers the last ones.
@@ -45,11 +45,11 @@ func (o *output) close() { o.updates.Close() }
 
 // page asks the frontend to show data in its pager (or under the cell).
 func (o *output) page(data map[string]any) {
-	o.payload = append(o.payload, map[string]any{"source": "page", "data": data, "start": 0})
+	o.payload = append(o.payload, Payload{Source: "page", Data: data, Start: 0})
 }
 
 func (o *output) Stream(name, text string) {
-	o.k.publish(o.req, "stream", map[string]string{"name": name, "text": text})
+	o.k.publish(o.req, "stream", Stream{Name: name, Text: text})
 }
 
 // Display publishes d: display_data, or update_display_data when d updates
@@ -74,10 +74,7 @@ func (o *output) publishDisplay(d display.Data) {
 		}
 		return
 	}
-	content := map[string]any{"data": d.Data, "metadata": orEmpty(d.Metadata), "transient": map[string]any{}}
-	if d.DisplayID != "" {
-		content["transient"] = map[string]any{"display_id": d.DisplayID}
-	}
+	content := DisplayData{Data: d.Data, Metadata: orEmpty(d.Metadata), Transient: Transient{DisplayID: d.DisplayID}}
 	msgType := "display_data"
 	if d.Update {
 		msgType = "update_display_data"
@@ -92,8 +89,8 @@ func (o *output) Result(data map[string]any) {
 		return
 	}
 	o.updates.FlushAll()
-	o.k.publish(o.req, "execute_result", map[string]any{
-		"execution_count": o.count, "data": data, "metadata": map[string]any{},
+	o.k.publish(o.req, "execute_result", ExecuteResult{
+		ExecutionCount: o.count, Data: data, Metadata: map[string]any{},
 	})
 	if text, ok := data["text/plain"].(string); ok && o.store {
 		o.k.history.setOutput(o.count, text)
@@ -106,7 +103,7 @@ func (o *output) Input(ctx context.Context, prompt string, password bool) (strin
 	if !o.allowStdin {
 		return "", compiled.ErrNoStdin
 	}
-	m, err := wire.NewReply(o.req, "input_request", map[string]any{"prompt": prompt, "password": password})
+	m, err := wire.NewReply(o.req, "input_request", InputRequest{Prompt: prompt, Password: password})
 	if err != nil {
 		return "", err
 	}
@@ -115,16 +112,14 @@ func (o *output) Input(ctx context.Context, prompt string, password bool) (strin
 	case <-o.k.inputs:
 	default:
 	}
-	if err := o.k.sockets.Stdin.Send(m); err != nil {
+	if err := o.k.stdin.Send(m); err != nil {
 		return "", fmt.Errorf("input_request: %w", err)
 	}
 	select {
 	case <-ctx.Done():
 		return "", ctx.Err()
 	case rep := <-o.k.inputs:
-		var c struct {
-			Value string `json:"value"`
-		}
+		var c inputReply
 		if err := rep.DecodeContent(&c); err != nil {
 			return "", fmt.Errorf("input_reply: %w", err)
 		}

@@ -14,7 +14,7 @@ func (k *Kernel) welcomeLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case topic := <-k.sockets.Subscriptions():
-			k.publish(nil, "iopub_welcome", map[string]string{"subscription": topic})
+			k.publish(nil, "iopub_welcome", IOPubWelcome{Subscription: topic})
 		}
 	}
 }
