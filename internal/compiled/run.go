@@ -16,7 +16,7 @@ import (
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/display"
-	"github.com/conclab/conclab/internal/memlimit"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 	"github.com/conclab/conclab/internal/stdinwatch"
 )
@@ -43,7 +43,7 @@ func (e *Engine) Interrupt() bool {
 
 // run starts bin and streams what it does to out until it ends, is
 // interrupted, times out or ctx ends.
-func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Settings, out Output) error {
+func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st engine.Settings, out engine.Output) error {
 	e.runs++
 	runDir := filepath.Join(e.opt.Workspace.Dir, "run"+strconv.Itoa(e.runs))
 	if err := os.Mkdir(runDir, 0o700); err != nil {
@@ -162,29 +162,29 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 		timeout = t.C
 	}
 	var waitErr error
-	var stoppedBy *Error
+	var stoppedBy *engine.Error
 	select {
 	case waitErr = <-done:
 		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // what the program left running goes with it
 	case <-p.interrupt:
-		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was interrupted"}
+		stoppedBy = &engine.Error{Name: "Interrupted", Value: "the cell was interrupted"}
 		tr.finish(done) // the trace so far is worth seeing: why did it hang?
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
 	case <-ctx.Done():
-		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was stopped"}
+		stoppedBy = &engine.Error{Name: "Interrupted", Value: "the cell was stopped"}
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
 	case <-tree.Over():
 		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // the limiter killed the tree; memory grows fast: no grace
 		waitErr = <-done
 	case <-timeout:
-		stoppedBy = &Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
+		stoppedBy = &engine.Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
 		tr.finish(done)
 		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
 	}
 	if b := tree.Breach(); b != nil && stoppedBy == nil {
 		// Also when the program ended first: the OS killed a child for
 		// want of memory, and the program went on without it.
-		stoppedBy = MemoryError(b)
+		stoppedBy = engine.MemoryError(b)
 	}
 	wall := time.Since(started)
 	pipes.Drain(procgroup.DrainTimeout)
@@ -222,12 +222,6 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Set
 	return exitError(exit, stderr.tail(), prog)
 }
 
-// MemoryError is the error of a cell whose processes went over the memory
-// limit: MemoryLimit, in both engines and for shell lines.
-func MemoryError(b *memlimit.Breach) *Error {
-	return &Error{Name: "MemoryLimit", Value: b.Error()}
-}
-
 // handler passes displays, in order with stdout, and input requests of
 // gonbui to the input pump.
 type handler struct {
@@ -248,7 +242,7 @@ func (h handler) Malformed(err error) {
 type inputPump struct {
 	mu     sync.Mutex
 	w      *os.File
-	out    Output
+	out    engine.Output
 	ctx    context.Context
 	closed bool
 }
@@ -270,7 +264,7 @@ func (p *inputPump) request(prompt string, password bool) {
 	line, err := p.out.Input(p.ctx, prompt, password)
 	if err != nil {
 		// No input box: the program sees end of file instead of waiting forever.
-		if errors.Is(err, ErrNoStdin) {
+		if errors.Is(err, engine.ErrNoStdin) {
 			p.out.Stream("stderr", "conclab: the program reads stdin, but this frontend does not allow input; it gets end of file\n")
 		}
 		p.closed = true
@@ -279,10 +273,6 @@ func (p *inputPump) request(prompt string, password bool) {
 	}
 	go io.WriteString(p.w, line+"\n") // never block the pump on a full pipe
 }
-
-// ErrNoStdin is what Output.Input returns when the frontend does not allow
-// input (allow_stdin false).
-var ErrNoStdin = errors.New("the frontend does not allow stdin")
 
 // exitSleep is how long a program built with the race detector waits at
 // exit for races still being reported. The detector's default, a second,

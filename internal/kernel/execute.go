@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live"
 	"github.com/conclab/conclab/internal/wire"
 )
@@ -97,7 +97,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	err = k.executeSafely(runCtx, c.Code, count, out)
 	out.close()
 
-	var cellErr *compiled.Error
+	var cellErr *engine.Error
 	switch {
 	case err == nil:
 		return nil, k.reply(k.sockets.Shell, req, "execute_reply", map[string]any{
@@ -106,7 +106,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	case errors.As(err, &cellErr):
 	default:
 		k.log.Error("execute", "err", err)
-		cellErr = &compiled.Error{Name: "KernelError", Value: err.Error(), Traceback: []string{err.Error()}}
+		cellErr = &engine.Error{Name: "KernelError", Value: err.Error(), Traceback: []string{err.Error()}}
 	}
 	tb := append([]string{red(cellErr.Name + ": " + cellErr.Value)}, cellErr.Traceback...)
 	if len(cellErr.Traceback) > 0 && cellErr.Traceback[0] == cellErr.Value {
@@ -136,7 +136,7 @@ func (k *Kernel) executeSafely(ctx context.Context, code string, count int, out 
 	defer func() {
 		if r := recover(); r != nil {
 			k.log.Error("kernel bug while executing a cell", "panic", r, "stack", string(debug.Stack()))
-			err = &compiled.Error{Name: "KernelError", Value: fmt.Sprintf("conclab failed on this cell (%v); the kernel carries on, please report it", r)}
+			err = &engine.Error{Name: "KernelError", Value: fmt.Sprintf("conclab failed on this cell (%v); the kernel carries on, please report it", r)}
 		}
 	}()
 	return k.execute(ctx, code, count, out)
@@ -153,7 +153,7 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 	}
 	c, err := cell.Parse(code)
 	if err != nil {
-		return &compiled.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
 	}
 	if c.CellMagic != nil {
 		return k.runCellMagic(ctx, c.CellMagic, out)
@@ -262,9 +262,9 @@ func (k *Kernel) withCount(content map[string]any) map[string]any {
 // red colors a traceback header the way Jupyter frontends show errors.
 func red(s string) string { return "\x1b[0;31m" + s + "\x1b[0m" }
 
-func errorf(name, format string, args ...any) *compiled.Error {
+func errorf(name, format string, args ...any) *engine.Error {
 	msg := fmt.Sprintf(format, args...)
-	return &compiled.Error{Name: name, Value: msg}
+	return &engine.Error{Name: name, Value: msg}
 }
 
 func orEmptyList(l []any) []any {

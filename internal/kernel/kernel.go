@@ -17,6 +17,7 @@ import (
 
 	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/complete"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live"
 	"github.com/conclab/conclab/internal/memlimit"
 	"github.com/conclab/conclab/internal/wire"
@@ -46,8 +47,8 @@ type Kernel struct {
 	history  *history
 	magics   map[string]magic
 
-	settings   compiled.Settings // session-wide settings from magics
-	maxDisplay int               // bytes of displays one cell may show
+	settings   engine.Settings // session-wide settings from magics
+	maxDisplay int             // bytes of displays one cell may show
 
 	executions chan *wire.Message // execute_requests, run one at a time
 	inputs     chan *wire.Message // input_replies from the stdin channel

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 )
 
@@ -42,7 +42,7 @@ type magic struct {
 	usage string
 	help  string
 	arity arity // checked before run
-	run   func(k *Kernel, ctx context.Context, args []string, st *compiled.Settings, out *output) error
+	run   func(k *Kernel, ctx context.Context, args []string, st *engine.Settings, out *output) error
 }
 
 // magicTable is the table of line magics. %%, %main and the //gonb: prefix
@@ -61,7 +61,7 @@ func magicTable() map[string]magic {
 		"help":    {"%help", "show this help", noArgs, (*Kernel).magicHelp},
 		"doc":     {"%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", oneArg, (*Kernel).magicDoc},
 		"gomaxprocs": {"%gomaxprocs N", "run this cell with GOMAXPROCS=N (N=1 is like Python's GIL: one goroutine runs at a time)", oneArg,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+			func(k *Kernel, _ context.Context, args []string, st *engine.Settings, out *output) error {
 				n, err := parseGOMAXPROCS("%gomaxprocs", args[0])
 				if err != nil {
 					return err
@@ -70,7 +70,7 @@ func magicTable() map[string]magic {
 				return nil
 			}},
 		"timeout": {"%timeout DURATION", "stop this cell after DURATION (e.g. 5s, 500ms) with a clear message", oneArg,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+			func(k *Kernel, _ context.Context, args []string, st *engine.Settings, out *output) error {
 				d, err := time.ParseDuration(args[0])
 				if err != nil || d <= 0 {
 					return errorf("UsageError", "%%timeout: %q is not a positive duration like 5s or 500ms", args[0])
@@ -79,24 +79,24 @@ func magicTable() map[string]magic {
 				return nil
 			}},
 		"time": {"%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory", noArgs,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+			func(k *Kernel, _ context.Context, args []string, st *engine.Settings, out *output) error {
 				st.Time = true
 				return nil
 			}},
 		"trace": {"%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary", noArgs,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+			func(k *Kernel, _ context.Context, args []string, st *engine.Settings, out *output) error {
 				st.Trace = true
 				return nil
 			}},
 		"race": {"%race", "build and run this cell with the race detector", noArgs,
-			func(k *Kernel, _ context.Context, args []string, st *compiled.Settings, out *output) error {
+			func(k *Kernel, _ context.Context, args []string, st *engine.Settings, out *output) error {
 				st.GoFlags = appendMissing(st.GoFlags, "-race")
 				return nil
 			}},
 	}
 }
 
-func (k *Kernel) runStep(ctx context.Context, s step, st *compiled.Settings, out *output) error {
+func (k *Kernel) runStep(ctx context.Context, s step, st *engine.Settings, out *output) error {
 	if s.shell != nil {
 		return k.runShell(ctx, s.shell, st, out)
 	}
@@ -120,7 +120,7 @@ func (k *Kernel) runStep(ctx context.Context, s step, st *compiled.Settings, out
 	return m.run(k, ctx, args, st, out)
 }
 
-func (k *Kernel) magicGoflags(_ context.Context, args []string, st *compiled.Settings, out *output) error {
+func (k *Kernel) magicGoflags(_ context.Context, args []string, st *engine.Settings, out *output) error {
 	switch {
 	case len(args) == 0:
 		out.Stream("stdout", fmt.Sprintf("%%goflags: %s\n", quoteArgs(k.settings.GoFlags)))
@@ -138,7 +138,7 @@ func (k *Kernel) magicGoflags(_ context.Context, args []string, st *compiled.Set
 	return nil
 }
 
-func (k *Kernel) magicEnv(_ context.Context, args []string, st *compiled.Settings, out *output) error {
+func (k *Kernel) magicEnv(_ context.Context, args []string, st *engine.Settings, out *output) error {
 	switch len(args) {
 	case 1:
 		if v, ok := lookupEnv(k.settings.Env, args[0]); ok {
@@ -162,13 +162,13 @@ func (k *Kernel) magicEnv(_ context.Context, args []string, st *compiled.Setting
 	return errorf("UsageError", "usage: %%env NAME VALUE")
 }
 
-func (k *Kernel) magicArgs(_ context.Context, args []string, st *compiled.Settings, _ *output) error {
+func (k *Kernel) magicArgs(_ context.Context, args []string, st *engine.Settings, _ *output) error {
 	k.settings.Args = args
 	st.Args = args
 	return nil
 }
 
-func (k *Kernel) magicList(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicList(_ context.Context, _ []string, _ *engine.Settings, out *output) error {
 	decls := k.engine.Session().Decls()
 	if len(decls) == 0 {
 		out.Stream("stdout", "no remembered declarations\n")
@@ -182,7 +182,7 @@ func (k *Kernel) magicList(_ context.Context, _ []string, _ *compiled.Settings, 
 	return nil
 }
 
-func (k *Kernel) magicRemove(_ context.Context, args []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicRemove(_ context.Context, args []string, _ *engine.Settings, out *output) error {
 	if len(args) == 0 {
 		return errorf("UsageError", "usage: %%rm NAME... (%%ls lists the names)")
 	}
@@ -194,18 +194,18 @@ func (k *Kernel) magicRemove(_ context.Context, args []string, _ *compiled.Setti
 	return nil
 }
 
-func (k *Kernel) magicReset(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicReset(_ context.Context, _ []string, _ *engine.Settings, out *output) error {
 	k.engine.Session().Reset()
 	out.Stream("stdout", "forgot every remembered declaration\n")
 	return nil
 }
 
-func (k *Kernel) magicHelp(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicHelp(_ context.Context, _ []string, _ *engine.Settings, out *output) error {
 	out.Display(helpDisplay(k.magics, k.memoryNote()))
 	return nil
 }
 
-func (k *Kernel) magicDoc(ctx context.Context, args []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicDoc(ctx context.Context, args []string, _ *engine.Settings, out *output) error {
 	if len(args) != 1 {
 		return errorf("UsageError", "usage: %%doc NAME (e.g. %%doc fmt.Println)")
 	}
@@ -225,7 +225,7 @@ func (k *Kernel) magicDoc(ctx context.Context, args []string, _ *compiled.Settin
 // runShell runs a `!command` line with sh in the notebook's directory
 // (`!*command` runs it in the cell module's directory, as in gonb), in its
 // own process group so an interrupt stops all of it.
-func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Settings, out *output) error {
+func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *engine.Settings, out *output) error {
 	command, dir := s.Command, ""
 	if strings.HasPrefix(command, "*") {
 		command, dir = strings.TrimPrefix(command, "*"), k.ws.Dir
@@ -241,7 +241,7 @@ func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Setti
 	cmd.SysProcAttr = procgroup.Attr()
 	breach, err := k.runLimited(ctx, cmd)
 	if breach != nil {
-		return compiled.MemoryError(breach)
+		return engine.MemoryError(breach)
 	}
 	if ctx.Err() != nil {
 		return errorf("Interrupted", "!%s was interrupted", command)

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/coalesce"
-	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/wire"
 )
 
@@ -104,7 +104,7 @@ func (o *output) Result(data map[string]any) {
 // matching input_reply, or until ctx ends (interrupt).
 func (o *output) Input(ctx context.Context, prompt string, password bool) (string, error) {
 	if !o.allowStdin {
-		return "", compiled.ErrNoStdin
+		return "", engine.ErrNoStdin
 	}
 	m, err := wire.NewReply(o.req, "input_request", map[string]any{"prompt": prompt, "password": password})
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 )
 
@@ -47,7 +47,7 @@ func (k *Kernel) runCellMagic(ctx context.Context, m *cell.CellMagic, out *outpu
 	cmd.SysProcAttr = procgroup.Attr()
 	breach, err := k.runLimited(ctx, cmd)
 	if breach != nil {
-		return compiled.MemoryError(breach)
+		return engine.MemoryError(breach)
 	}
 	if ctx.Err() != nil {
 		return errorf("Interrupted", "%%%%%s was interrupted", m.Name)

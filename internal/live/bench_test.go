@@ -7,7 +7,7 @@ import (
 	"github.com/conclab/conclab/internal/display"
 )
 
-// discard is an Output that drops everything.
+// discard is an engine.Output that drops everything.
 type discard struct{}
 
 func (discard) Stream(string, string) {}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 )
 
 func TestPersistence(t *testing.T) {
@@ -172,7 +172,7 @@ func TestCrashBetweenCells(t *testing.T) {
 }
 
 // interruptWhileRunning runs code and interrupts it once it runs.
-func interruptWhileRunning(t *testing.T, e *Engine, code string) (*recorder, *compiled.Error) {
+func interruptWhileRunning(t *testing.T, e *Engine, code string) (*recorder, *engine.Error) {
 	t.Helper()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -234,7 +234,7 @@ func TestContextCancelInterrupts(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	err := e.Execute(ctx, "for {}", &recorder{})
-	ce, ok := err.(*compiled.Error)
+	ce, ok := err.(*engine.Error)
 	if !ok || ce.Name != "Interrupted" {
 		t.Fatalf("got %v, want Interrupted", err)
 	}

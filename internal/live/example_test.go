@@ -8,7 +8,7 @@ import (
 	"github.com/conclab/conclab/internal/display"
 )
 
-// printOutput is an Output that prints what cells produce.
+// printOutput is an engine.Output that prints what cells produce.
 type printOutput struct{}
 
 func (printOutput) Stream(name, text string)   { fmt.Print(text) }

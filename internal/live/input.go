@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/stdinwatch"
 )
 
@@ -17,7 +17,7 @@ import (
 type inputPump struct {
 	mu     sync.Mutex
 	w      *os.File // the worker's stdin
-	out    Output
+	out    engine.Output
 	ctx    context.Context // ends with the cell
 	closed *bool           // the session's stdin is at end of file
 }
@@ -35,7 +35,7 @@ func (p *inputPump) ask(prompt string, password bool) {
 	}
 	line, err := p.out.Input(p.ctx, prompt, password)
 	if err != nil {
-		if errors.Is(err, compiled.ErrNoStdin) {
+		if errors.Is(err, engine.ErrNoStdin) {
 			// Without an input box the read would wait forever, in a place
 			// an interrupt cannot reach; end of file is the honest answer.
 			p.out.Stream("stderr", "conclab: the cell reads stdin, but this frontend does not allow input; the live session's stdin is now at end of file\n")
