@@ -51,7 +51,11 @@ type Engine struct {
 
 	mu      sync.Mutex
 	current *process // the running program, for Interrupt
+	closed  bool     // Close was called: run no more cells
 }
+
+// Engine is an engine.Engine.
+var _ engine.Engine = (*Engine)(nil)
 
 // New makes an engine working in opt.Workspace.
 func New(opt Options) (*Engine, error) {
@@ -105,10 +109,25 @@ func (e *Engine) Warm(ctx context.Context) error {
 	return e.tc.warm(ctx, pkgs)
 }
 
-// Execute builds and runs cell c as execution id. A user-facing failure is
-// returned as *engine.Error; other errors are the kernel's own.
-func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st engine.Settings, out engine.Output) error {
-	prog, err := e.session.ComposeWith(c, id, cell.ComposeOptions{Trace: st.Trace})
+// Execute builds and runs cell c (c.Parsed, or c.Code parsed when it is
+// nil) as execution c.ID. A user-facing failure is returned as
+// *engine.Error; other errors are the kernel's own.
+func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) error {
+	e.mu.Lock()
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
+		return errors.New("compiled engine: closed")
+	}
+	parsed := c.Parsed
+	if parsed == nil {
+		var err error
+		if parsed, err = cell.Parse(c.Code); err != nil {
+			return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		}
+	}
+	st := c.Settings
+	prog, err := e.session.ComposeWith(parsed, c.ID, cell.ComposeOptions{Trace: st.Trace})
 	if err != nil {
 		return &engine.Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
 	}
@@ -121,6 +140,17 @@ func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st engine.Se
 	}
 	e.session.Commit(prog)
 	return e.run(ctx, prog, bin, st, out)
+}
+
+// Close stops the running program, if any (as Interrupt does); the engine
+// runs no more cells. A compiled engine keeps nothing running between
+// cells, so there is nothing else to end.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	e.Interrupt()
+	return nil
 }
 
 // repair puts back what an earlier cell removed or changed of the

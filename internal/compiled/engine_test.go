@@ -81,7 +81,7 @@ func run(t *testing.T, e *Engine, id int, src string, st engine.Settings, out *r
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	return e.Execute(ctx, c, id, st, out)
+	return e.Execute(ctx, engine.Cell{ID: id, Code: src, Parsed: c, Settings: st}, out)
 }
 
 func TestExecute(t *testing.T) {
@@ -203,7 +203,7 @@ func TestInterruptStopsProgramAndChildren(t *testing.T) {
 	}
 	out := &recorder{}
 	done := make(chan error, 1)
-	go func() { done <- e.Execute(context.Background(), c, 1, engine.Settings{}, out) }()
+	go func() { done <- e.Execute(context.Background(), engine.Cell{ID: 1, Parsed: c}, out) }()
 	deadline := time.Now().Add(2 * time.Minute)
 	for !strings.Contains(func() string { out.mu.Lock(); defer out.mu.Unlock(); return out.stdout.String() }(), "started") {
 		if time.Now().After(deadline) {
@@ -381,5 +381,38 @@ func TestRememberedInitPanicIsNamed(t *testing.T) {
 	out := &recorder{}
 	if err := run(t, e, 3, "fmt.Println(1)", engine.Settings{}, out); err != nil || out.stdout.String() != "1\n" {
 		t.Errorf("after %%rm init: %v, stdout %q", err, out.stdout.String())
+	}
+}
+
+// TestExecuteCode runs cells the kernel did not parse: the engine parses
+// Code itself, and after Close it runs nothing.
+func TestExecuteCode(t *testing.T) {
+	e := newEngine(t)
+	tests := []struct {
+		code    string
+		stdout  string
+		errName string
+	}{
+		{code: "fmt.Println(\"parsed here\")", stdout: "parsed here\n"},
+		{code: "func f( {", errName: "SyntaxError"},
+	}
+	for i, tt := range tests {
+		out := &recorder{}
+		err := e.Execute(t.Context(), engine.Cell{ID: i + 1, Code: tt.code}, out)
+		var ce *engine.Error
+		switch {
+		case tt.errName == "" && err != nil:
+			t.Errorf("Execute(%q): %v", tt.code, err)
+		case tt.errName != "" && (!errors.As(err, &ce) || ce.Name != tt.errName):
+			t.Errorf("Execute(%q) = %v, want a %s", tt.code, err, tt.errName)
+		case out.stdout.String() != tt.stdout:
+			t.Errorf("Execute(%q) printed %q, want %q", tt.code, out.stdout.String(), tt.stdout)
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Execute(t.Context(), engine.Cell{ID: 9, Code: "fmt.Println(1)"}, &recorder{}); err == nil {
+		t.Error("Execute after Close ran the cell")
 	}
 }

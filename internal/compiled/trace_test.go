@@ -145,7 +145,9 @@ func TestTraceInterrupt(t *testing.T) {
 	}
 	out := &recorder{}
 	done := make(chan error, 1)
-	go func() { done <- e.Execute(t.Context(), c, 1, engine.Settings{Trace: true}, out) }()
+	go func() {
+		done <- e.Execute(t.Context(), engine.Cell{ID: 1, Parsed: c, Settings: engine.Settings{Trace: true}}, out)
+	}()
 	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(stdoutOf(out), "started"); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the program never started")

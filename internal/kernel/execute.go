@@ -149,7 +149,7 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 		return err
 	}
 	if body, reset, ok, bad := live.Strip(code); ok {
-		return k.executeLive(ctx, body, reset, bad, out)
+		return k.executeLive(ctx, engine.Cell{ID: count, Code: body}, reset, bad, out)
 	}
 	c, err := cell.Parse(code)
 	if err != nil {
@@ -175,28 +175,28 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 		}
 		st.Args = args
 	}
-	return k.engine.Execute(ctx, c, count, st, out)
+	return k.engine.Execute(ctx, engine.Cell{ID: count, Code: code, Parsed: c, Settings: st}, out)
 }
 
 // executeLive runs a %live cell in the session's interpreter; "%live reset"
 // first forgets the interpreter's state.
-func (k *Kernel) executeLive(ctx context.Context, body string, reset bool, bad string, out *output) error {
+func (k *Kernel) executeLive(ctx context.Context, c engine.Cell, reset bool, bad string, out *output) error {
 	if bad != "" {
 		return errorf("UsageError", "%s", bad)
 	}
-	if err := liveTrace(body); err != nil {
+	if err := liveTrace(c.Code); err != nil {
 		return err
 	}
 	if reset {
 		if err := k.live.Reset(); err != nil {
 			return err
 		}
-		if strings.TrimSpace(body) == "" {
+		if strings.TrimSpace(c.Code) == "" {
 			out.Stream("stdout", "live session reset: variables are gone\n")
 			return nil
 		}
 	}
-	return k.live.Execute(ctx, body, out)
+	return k.live.Execute(ctx, c, out)
 }
 
 // abortLinger is how long after a failed cell the kernel still looks for

@@ -39,9 +39,9 @@ type Kernel struct {
 	session string // this kernel's own session id for the messages it starts
 
 	ws       *workspace.Workspace
-	workDir  string // where cells run: the notebook's folder, as the kernel started
-	engine   *compiled.Engine
-	live     *live.Engine // %live cells: an interpreter whose state survives cells
+	workDir  string           // where cells run: the notebook's folder, as the kernel started
+	engine   *compiled.Engine // the default; its session remembers declarations
+	live     *live.Engine     // %live cells: an interpreter whose state survives cells
 	mem      *memlimit.Limiter
 	complete *complete.Completer
 	history  *history
@@ -183,8 +183,10 @@ func (k *Kernel) serve(ctx context.Context) error {
 	k.interrupt()
 	k.sockets.Close()
 	wg.Wait()
-	if err := k.live.Close(); err != nil {
-		k.log.Warn("stop live worker", "err", err)
+	for _, e := range k.engines() {
+		if err := e.Close(); err != nil {
+			k.log.Warn("close engine", "err", err)
+		}
 	}
 	if errors.Is(err, context.Canceled) {
 		err = nil
@@ -217,8 +219,15 @@ func (k *Kernel) interrupt() {
 	if cancel != nil {
 		cancel()
 	}
-	k.live.Interrupt()
-	k.engine.Interrupt()
+	for _, e := range k.engines() {
+		e.Interrupt()
+	}
+}
+
+// engines are the kernel's engines, for what it asks of every one:
+// interrupt the running cell, close at shutdown.
+func (k *Kernel) engines() []engine.Engine {
+	return []engine.Engine{k.live, k.engine}
 }
 
 // CacheDir is where kernels share unpacked source and caches: $CONCLAB_CACHE,

@@ -81,6 +81,9 @@ type Engine struct {
 	imported map[string]string // packages the session imported
 }
 
+// Engine is an engine.Engine.
+var _ engine.Engine = (*Engine)(nil)
+
 // New makes an engine. The worker starts with the first live cell.
 func New(opt Options) *Engine {
 	if opt.Binary == "" {
@@ -114,12 +117,13 @@ func (e *Engine) forget() {
 	e.imported = map[string]string{}
 }
 
-// Execute runs code (a live cell without its %live line) in the session's
-// interpreter. Output, displays and the value of a last expression go to
-// out; out keeps receiving what goroutines print after Execute returns,
-// until the next Execute. A failure of the cell is returned as
-// *engine.Error; other errors are the kernel's own.
-func (e *Engine) Execute(ctx context.Context, code string, out engine.Output) error {
+// Execute runs c.Code (a live cell, its %live line blanked) in the
+// session's interpreter; c.Settings do not apply to live cells. Output,
+// displays and the value of a last expression go to out; out keeps
+// receiving what goroutines print after Execute returns, until the next
+// Execute. A failure of the cell is returned as *engine.Error; other errors
+// are the kernel's own.
+func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) error {
 	e.execMu.Lock()
 	defer e.execMu.Unlock()
 	if e.closed {
@@ -129,7 +133,7 @@ func (e *Engine) Execute(ctx context.Context, code string, out engine.Output) er
 	e.out = out
 	e.mu.Unlock()
 
-	pl, err := prepare(code, e.snapshot())
+	pl, err := prepare(c.Code, e.snapshot())
 	if err != nil {
 		return err
 	}

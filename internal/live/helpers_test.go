@@ -120,7 +120,7 @@ func run(t testing.TB, e *Engine, code string) (*recorder, *engine.Error) {
 	out := &recorder{}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	err := e.Execute(ctx, code, out)
+	err := e.Execute(ctx, engine.Cell{Code: code}, out)
 	if err == nil {
 		return out, nil
 	}
