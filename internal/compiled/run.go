@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,7 +60,8 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st eng
 	if err != nil {
 		return fmt.Errorf("run cell: %w", err)
 	}
-	defer stdinW.Close()
+	stdin := engine.NewStdin(stdinW)
+	defer stdin.Close()
 
 	cwd, _ := os.Getwd()
 	cmd := exec.Command(bin, st.Args...)
@@ -140,13 +140,13 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st eng
 	// the program wrote just before exiting.
 	inCtx, stopInput := context.WithCancel(ctx)
 	defer stopInput()
-	in := &inputPump{w: stdinW, out: out, ctx: inCtx}
+	in := engine.NewInputPump(inCtx, stdin, out, noInput)
 	served := ch.Start(ctx, handler{out: ordered, in: in})
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	watched := make(chan error, 1)
 	go func() {
-		watched <- stdinwatch.Watch(watchCtx, cmd.Process.Pid, stdinW, 20*time.Millisecond, in.ask)
+		watched <- stdinwatch.Watch(watchCtx, cmd.Process.Pid, stdinW, 20*time.Millisecond, func() { in.Ask("", false) })
 	}()
 
 	done := make(chan error, 1)
@@ -226,11 +226,11 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st eng
 // gonbui to the input pump.
 type handler struct {
 	out *orderedStdout
-	in  *inputPump
+	in  *engine.InputPump
 }
 
 func (h handler) Display(d display.Data)             { h.out.display(d) }
-func (h handler) Input(prompt string, password bool) { h.in.request(prompt, password) }
+func (h handler) Input(prompt string, password bool) { h.in.Ask(prompt, password) }
 
 // Malformed says under the cell that its displays stop at a bad message
 // (gob cannot find the next one).
@@ -238,41 +238,8 @@ func (h handler) Malformed(err error) {
 	h.out.out.Stream("stderr", "conclab: "+err.Error()+"; the displays after it were dropped\n")
 }
 
-// inputPump answers the program's reads of stdin by asking the frontend.
-type inputPump struct {
-	mu     sync.Mutex
-	w      *os.File
-	out    engine.Output
-	ctx    context.Context
-	closed bool
-}
-
-// ask is called when the program waits on stdin.
-func (p *inputPump) ask() { p.request("", false) }
-
-// request asks the frontend for a line and writes it to the program's stdin.
-// gonbui.RequestInput and the stdin watcher both fire for the same read; a
-// request while one is pending is that duplicate and is dropped.
-func (p *inputPump) request(prompt string, password bool) {
-	if !p.mu.TryLock() {
-		return
-	}
-	defer p.mu.Unlock()
-	if p.closed {
-		return
-	}
-	line, err := p.out.Input(p.ctx, prompt, password)
-	if err != nil {
-		// No input box: the program sees end of file instead of waiting forever.
-		if errors.Is(err, engine.ErrNoStdin) {
-			p.out.Stream("stderr", "conclab: the program reads stdin, but this frontend does not allow input; it gets end of file\n")
-		}
-		p.closed = true
-		p.w.Close()
-		return
-	}
-	go io.WriteString(p.w, line+"\n") // never block the pump on a full pipe
-}
+// noInput tells the user why a program's read of stdin ends at once.
+const noInput = "conclab: the program reads stdin, but this frontend does not allow input; it gets end of file\n"
 
 // exitSleep is how long a program built with the race detector waits at
 // exit for races still being reported. The detector's default, a second,

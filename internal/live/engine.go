@@ -74,9 +74,9 @@ type Engine struct {
 	mu       sync.Mutex
 	closing  bool // Close began: start no worker
 	proc     *proc
-	out      engine.Output // where output goes: the most recently executed cell
-	running  chan struct{} // a cell runs: Interrupt sends here
-	input    *inputPump    // answers stdin reads of the running cell
+	out      engine.Output     // where output goes: the most recently executed cell
+	running  chan struct{}     // a cell runs: Interrupt sends here
+	input    *engine.InputPump // answers stdin reads of the running cell
 	know     *knowledge
 	imported map[string]string // packages the session imported
 }
@@ -158,7 +158,7 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 	p.tail.Reset()
 	cellCtx, endCell := context.WithCancel(context.Background())
 	defer endCell()
-	in := &inputPump{w: p.stdin, out: out, ctx: cellCtx, closed: &p.stdinClosed}
+	in := engine.NewInputPump(cellCtx, p.input, out, noInput)
 	e.mu.Lock()
 	e.input = in
 	e.mu.Unlock()
@@ -449,6 +449,6 @@ func (h handler) Input(prompt string, password bool) {
 	in := h.e.input
 	h.e.mu.Unlock()
 	if in != nil {
-		in.ask(prompt, password)
+		in.Ask(prompt, password)
 	}
 }
