@@ -49,6 +49,9 @@ type Engine struct {
 
 	warnedStdin bool // told the user once that stdin reads cannot be seen
 
+	// openResult opens the pipe of a cell's shown value; tests make it fail.
+	openResult func() (*resultReader, error)
+
 	mu      sync.Mutex
 	current *process // the running program, for Interrupt
 	closed  bool     // Close was called: run no more cells
@@ -90,7 +93,8 @@ func New(opt Options) (*Engine, error) {
 	if err := os.MkdirAll(opt.BinCache, 0o700); err != nil {
 		return nil, fmt.Errorf("compiled engine: %w", err)
 	}
-	return &Engine{opt: opt, session: cell.NewSession(), tc: newToolchain(opt.GoCommand, opt.Workspace.Dir)}, nil
+	return &Engine{opt: opt, session: cell.NewSession(), tc: newToolchain(opt.GoCommand, opt.Workspace.Dir),
+		openResult: newResultReader}, nil
 }
 
 // Session is the engine's memory of declarations (for %ls, %rm, %reset and
