@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 	"github.com/conclab/conclab/internal/workspace"
 )
@@ -21,7 +22,7 @@ import (
 // build compiles prog into the binary cache and returns the binary's path.
 // The cache is keyed by everything that changes the binary, so re-running an
 // unchanged cell costs no build at all.
-func (e *Engine) build(ctx context.Context, prog *cell.Program, st Settings) (string, error) {
+func (e *Engine) build(ctx context.Context, prog *cell.Program, st engine.Settings) (string, error) {
 	key := sha256.New()
 	key.Write(prog.Source)
 	for _, f := range st.GoFlags {
@@ -57,7 +58,7 @@ func (e *Engine) build(ctx context.Context, prog *cell.Program, st Settings) (st
 
 // goBuild builds prog with the go command, for what the toolchain's direct
 // path does not cover.
-func (e *Engine) goBuild(ctx context.Context, prog *cell.Program, st Settings, out string) error {
+func (e *Engine) goBuild(ctx context.Context, prog *cell.Program, st engine.Settings, out string) error {
 	main := filepath.Join(e.opt.Workspace.Dir, "main.go")
 	if err := os.WriteFile(main, prog.Source, 0o600); err != nil {
 		return fmt.Errorf("build cell: %w", err)
@@ -84,7 +85,7 @@ func (e *Engine) goBuild(ctx context.Context, prog *cell.Program, st Settings, o
 // that say what is wrong, without the "# conclab.cell" package header. Its
 // value is the first of them that is not a C compiler's heading for the
 // lines below it ("In function 'f':").
-func compileError(report string) *Error {
+func compileError(report string) *engine.Error {
 	var lines []string
 	for _, l := range splitLines(report) {
 		if strings.HasPrefix(l, "# ") || strings.TrimSpace(l) == "" {
@@ -102,7 +103,7 @@ func compileError(report string) *Error {
 			break
 		}
 	}
-	return &Error{Name: "CompileError", Value: value, Traceback: lines}
+	return &engine.Error{Name: "CompileError", Value: value, Traceback: lines}
 }
 
 func splitLines(s string) []string {

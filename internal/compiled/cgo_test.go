@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/conclab/conclab/internal/engine"
 )
 
 // TestCgoCells runs cgo cells as a notebook would: C functions defined in
@@ -33,8 +35,8 @@ func TestCgoCells(t *testing.T) {
 	}
 	for i, tt := range tests {
 		out := &recorder{}
-		err := run(t, e, i+1, tt.src, Settings{}, out)
-		var ce *Error
+		err := run(t, e, i+1, tt.src, engine.Settings{}, out)
+		var ce *engine.Error
 		if errors.As(err, &ce) {
 			ce.Value = strings.NewReplacer("‘", "'", "’", "'").Replace(ce.Value) // GCC in a UTF-8 locale
 		}

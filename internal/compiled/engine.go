@@ -16,46 +16,10 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/memlimit"
 	"github.com/conclab/conclab/internal/workspace"
 )
-
-// Output receives what a running cell produces. The kernel implements it by
-// publishing on iopub and asking the frontend for input.
-type Output interface {
-	// Stream sends text on "stdout" or "stderr".
-	Stream(name, text string)
-	// Display shows rich output (display_data or update_display_data).
-	Display(d display.Data)
-	// Input asks the user for one line; it fails when the frontend does not
-	// allow stdin or the request is cancelled.
-	Input(ctx context.Context, prompt string, password bool) (string, error)
-	// Result shows the value of the cell's last expression (execute_result).
-	Result(data map[string]any)
-}
-
-// Settings are the per-session and per-cell choices magics make.
-type Settings struct {
-	GoFlags    []string      // extra `go build` flags (%goflags), e.g. -race
-	Env        []string      // extra KEY=VALUE for the program (%env)
-	Args       []string      // os.Args[1:] of the program (%args)
-	GOMAXPROCS int           // >0: run with this GOMAXPROCS
-	Timeout    time.Duration // >0: stop the program after this long
-	Time       bool          // report wall, CPU and memory after the run (%time)
-	Trace      bool          // record an execution trace, show the scheduler view (%trace)
-}
-
-// An Error is a failure of the user's cell (it did not compile, it panicked,
-// it was interrupted), as opposed to a failure of the kernel. It becomes an
-// error reply and an error message on iopub.
-type Error struct {
-	Name      string   // ename: "CompileError", "panic", "deadlock", "Interrupted", ...
-	Value     string   // evalue: one line
-	Traceback []string // shown to the user, one entry a line
-}
-
-func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
 // Options configure an Engine.
 type Options struct {
@@ -85,9 +49,16 @@ type Engine struct {
 
 	warnedStdin bool // told the user once that stdin reads cannot be seen
 
+	// openResult opens the pipe of a cell's shown value; tests make it fail.
+	openResult func() (*resultReader, error)
+
 	mu      sync.Mutex
 	current *process // the running program, for Interrupt
+	closed  bool     // Close was called: run no more cells
 }
+
+// Engine is an engine.Engine.
+var _ engine.Engine = (*Engine)(nil)
 
 // New makes an engine working in opt.Workspace.
 func New(opt Options) (*Engine, error) {
@@ -122,7 +93,8 @@ func New(opt Options) (*Engine, error) {
 	if err := os.MkdirAll(opt.BinCache, 0o700); err != nil {
 		return nil, fmt.Errorf("compiled engine: %w", err)
 	}
-	return &Engine{opt: opt, session: cell.NewSession(), tc: newToolchain(opt.GoCommand, opt.Workspace.Dir)}, nil
+	return &Engine{opt: opt, session: cell.NewSession(), tc: newToolchain(opt.GoCommand, opt.Workspace.Dir),
+		openResult: newResultReader}, nil
 }
 
 // Session is the engine's memory of declarations (for %ls, %rm, %reset and
@@ -141,12 +113,27 @@ func (e *Engine) Warm(ctx context.Context) error {
 	return e.tc.warm(ctx, pkgs)
 }
 
-// Execute builds and runs cell c as execution id. A user-facing failure is
-// returned as *Error; other errors are the kernel's own.
-func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st Settings, out Output) error {
-	prog, err := e.session.ComposeWith(c, id, cell.ComposeOptions{Trace: st.Trace})
+// Execute builds and runs cell c (c.Parsed, or c.Code parsed when it is
+// nil) as execution c.ID. A user-facing failure is returned as
+// *engine.Error; other errors are the kernel's own.
+func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) error {
+	e.mu.Lock()
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
+		return errors.New("compiled engine: closed")
+	}
+	parsed := c.Parsed
+	if parsed == nil {
+		var err error
+		if parsed, err = cell.Parse(c.Code); err != nil {
+			return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		}
+	}
+	st := c.Settings
+	prog, err := e.session.ComposeWith(parsed, c.ID, cell.ComposeOptions{Trace: st.Trace})
 	if err != nil {
-		return &Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		return &engine.Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
 	}
 	if err := e.repair(out); err != nil {
 		return err
@@ -159,9 +146,20 @@ func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st Settings,
 	return e.run(ctx, prog, bin, st, out)
 }
 
+// Close stops the running program, if any (as Interrupt does); the engine
+// runs no more cells. A compiled engine keeps nothing running between
+// cells, so there is nothing else to end.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	e.Interrupt()
+	return nil
+}
+
 // repair puts back what an earlier cell removed or changed of the
 // workspace, telling the user, before the build relies on it.
-func (e *Engine) repair(out Output) error {
+func (e *Engine) repair(out engine.Output) error {
 	did, err := e.opt.Workspace.Repair()
 	if len(did) > 0 {
 		out.Stream("stderr", "conclab: a cell had damaged the kernel's workspace: "+strings.Join(did, "; ")+".\n")
@@ -171,7 +169,7 @@ func (e *Engine) repair(out Output) error {
 	}
 	if err != nil {
 		msg := "the kernel's workspace is damaged beyond repair; restart the kernel"
-		return &Error{Name: "WorkspaceError", Value: msg, Traceback: []string{msg, err.Error()}}
+		return &engine.Error{Name: "WorkspaceError", Value: msg, Traceback: []string{msg, err.Error()}}
 	}
 	return nil
 }

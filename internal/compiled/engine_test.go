@@ -11,10 +11,11 @@ import (
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/workspace"
 )
 
-// recorder is an Output that keeps everything a run produced.
+// recorder is an engine.Output that keeps everything a run produced.
 type recorder struct {
 	mu       sync.Mutex
 	stdout   strings.Builder
@@ -45,7 +46,7 @@ func (r *recorder) Display(d display.Data) {
 
 func (r *recorder) Input(_ context.Context, prompt string, _ bool) (string, error) {
 	if r.input == nil {
-		return "", ErrNoStdin
+		return "", engine.ErrNoStdin
 	}
 	return r.input(prompt)
 }
@@ -72,7 +73,7 @@ func newEngine(t *testing.T) *Engine {
 	return e
 }
 
-func run(t *testing.T, e *Engine, id int, src string, st Settings, out *recorder) error {
+func run(t *testing.T, e *Engine, id int, src string, st engine.Settings, out *recorder) error {
 	t.Helper()
 	c, err := cell.Parse(src)
 	if err != nil {
@@ -80,7 +81,7 @@ func run(t *testing.T, e *Engine, id int, src string, st Settings, out *recorder
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	return e.Execute(ctx, c, id, st, out)
+	return e.Execute(ctx, engine.Cell{ID: id, Code: src, Parsed: c, Settings: st}, out)
 }
 
 func TestExecute(t *testing.T) {
@@ -88,7 +89,7 @@ func TestExecute(t *testing.T) {
 	tests := []struct {
 		name         string
 		src          string
-		settings     Settings
+		settings     engine.Settings
 		stdout       string // exact, when set
 		stdoutHas    string
 		stderrHas    string
@@ -111,16 +112,16 @@ func TestExecute(t *testing.T) {
 		// Cells build without cgo, so the runtime sees a deadlock even with net linked in.
 		{name: "deadlock with net linked", src: "_ = net.ParseIP\nch := make(chan int)\n<-ch", errName: "deadlock", stderrHas: "deadlock!"},
 		{name: "race detector", src: "n := 0\nvar wg sync.WaitGroup\nfor range 2 {\n\twg.Go(func() { n++ })\n}\nwg.Wait()",
-			settings: Settings{GoFlags: []string{"-race"}}, errName: "ExitError", stderrHas: "DATA RACE"},
+			settings: engine.Settings{GoFlags: []string{"-race"}}, errName: "ExitError", stderrHas: "DATA RACE"},
 		{name: "unknown import", src: "import \"example.com/nowhere\"\nfunc f() { nowhere.X() }", errName: "CompileError", errHas: "example.com/nowhere"},
 		{name: "exit status", src: "os.Exit(4)", errName: "ExitError", errHas: "the program exited with status 4"},
 		{name: "killed", src: "syscall.Kill(os.Getpid(), syscall.SIGKILL)", errName: "Killed", errHas: "the program was killed by signal 9 (SIGKILL)"},
 		{name: "args and env", src: `fmt.Println(os.Args[1:], os.Getenv("CONCLAB_T"))`,
-			settings: Settings{Args: []string{"a", "b"}, Env: []string{"CONCLAB_T=v"}}, stdout: "[a b] v\n"},
-		{name: "time", src: "s := 0\nfor i := range 50_000_000 {\n\ts += i\n}\nfmt.Println(s > 0)", settings: Settings{Time: true},
+			settings: engine.Settings{Args: []string{"a", "b"}, Env: []string{"CONCLAB_T=v"}}, stdout: "[a b] v\n"},
+		{name: "time", src: "s := 0\nfor i := range 50_000_000 {\n\ts += i\n}\nfmt.Println(s > 0)", settings: engine.Settings{Time: true},
 			stdoutHas: "cores busy on average"},
-		{name: "gomaxprocs", src: "fmt.Println(runtime.GOMAXPROCS(0))", settings: Settings{GOMAXPROCS: 1}, stdout: "1\n"},
-		{name: "timeout", src: "time.Sleep(time.Hour)", settings: Settings{Timeout: 300 * time.Millisecond}, errName: "Timeout"},
+		{name: "gomaxprocs", src: "fmt.Println(runtime.GOMAXPROCS(0))", settings: engine.Settings{GOMAXPROCS: 1}, stdout: "1\n"},
+		{name: "timeout", src: "time.Sleep(time.Hour)", settings: engine.Settings{Timeout: 300 * time.Millisecond}, errName: "Timeout"},
 		{name: "stdin refused", src: "var s string\n_, err := fmt.Scanln(&s)\nfmt.Println(err)", stdout: "EOF\n", stderrHas: "does not allow input"},
 		{name: "display", src: `gonbui.DisplayHTML("<b>x</b>")`},
 		{name: "background process holding stdout", stdout: "left\n",
@@ -130,7 +131,7 @@ func TestExecute(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			out := &recorder{}
 			err := run(t, e, i+1, tt.src, tt.settings, out)
-			var ce *Error
+			var ce *engine.Error
 			if tt.errName == "" {
 				if err != nil {
 					t.Fatalf("error %v; stderr:\n%s", err, out.stderr.String())
@@ -173,7 +174,7 @@ func TestExecuteBuildsDirectly(t *testing.T) {
 	e := newEngine(t)
 	for i, flags := range [][]string{nil, {"-race"}} {
 		out := &recorder{}
-		if err := run(t, e, i+1, `fmt.Println("x")`, Settings{GoFlags: flags}, out); err != nil {
+		if err := run(t, e, i+1, `fmt.Println("x")`, engine.Settings{GoFlags: flags}, out); err != nil {
 			t.Fatalf("%v: %v", flags, err)
 		}
 		if _, ok := e.tc.pkgs[i]["fmt"]; !ok {
@@ -186,7 +187,7 @@ func TestInputAnswered(t *testing.T) {
 	e := newEngine(t)
 	asked := 0
 	out := &recorder{input: func(string) (string, error) { asked++; return "gopher", nil }}
-	if err := run(t, e, 1, "var a, b string\nfmt.Scanln(&a)\nfmt.Scanln(&b)\nfmt.Println(a, b)", Settings{}, out); err != nil {
+	if err := run(t, e, 1, "var a, b string\nfmt.Scanln(&a)\nfmt.Scanln(&b)\nfmt.Println(a, b)", engine.Settings{}, out); err != nil {
 		t.Fatal(err)
 	}
 	if out.stdout.String() != "gopher gopher\n" || asked != 2 {
@@ -202,7 +203,7 @@ func TestInterruptStopsProgramAndChildren(t *testing.T) {
 	}
 	out := &recorder{}
 	done := make(chan error, 1)
-	go func() { done <- e.Execute(context.Background(), c, 1, Settings{}, out) }()
+	go func() { done <- e.Execute(context.Background(), engine.Cell{ID: 1, Parsed: c}, out) }()
 	deadline := time.Now().Add(2 * time.Minute)
 	for !strings.Contains(func() string { out.mu.Lock(); defer out.mu.Unlock(); return out.stdout.String() }(), "started") {
 		if time.Now().After(deadline) {
@@ -213,7 +214,7 @@ func TestInterruptStopsProgramAndChildren(t *testing.T) {
 	if !e.Interrupt() {
 		t.Fatal("Interrupt found nothing running")
 	}
-	var ce *Error
+	var ce *engine.Error
 	if err := <-done; !errors.As(err, &ce) || ce.Name != "Interrupted" {
 		t.Fatalf("error = %v, want Interrupted", err)
 	}
@@ -229,19 +230,19 @@ func TestUnchangedCellIsNotRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin1, err := e.build(context.Background(), p, Settings{})
+	bin1, err := e.build(context.Background(), p, engine.Settings{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p2, _ := e.session.Compose(c, 2)
-	bin2, err := e.build(context.Background(), p2, Settings{})
+	bin2, err := e.build(context.Background(), p2, engine.Settings{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bin1 != bin2 {
 		t.Errorf("an unchanged cell built twice: %s, %s", bin1, bin2)
 	}
-	bin3, err := e.build(context.Background(), p2, Settings{GoFlags: []string{"-race"}})
+	bin3, err := e.build(context.Background(), p2, engine.Settings{GoFlags: []string{"-race"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +267,7 @@ func TestLimits(t *testing.T) {
 	t.Run("output is capped", func(t *testing.T) {
 		out := &recorder{}
 		src := "line := strings.Repeat(\"x\", 99)\nfor range 100_000 {\n\tfmt.Println(line)\n}\nfmt.Fprintln(os.Stderr, \"finished\")"
-		if err := run(t, e, 1, src, Settings{}, out); err != nil {
+		if err := run(t, e, 1, src, engine.Settings{}, out); err != nil {
 			t.Fatal(err)
 		}
 		if n := out.stdout.Len(); n > 64<<10 || n < 60<<10 {
@@ -283,8 +284,8 @@ func TestLimits(t *testing.T) {
 	t.Run("memory is limited", func(t *testing.T) {
 		out := &recorder{}
 		src := "var keep [][]byte\nfor {\n\tb := make([]byte, 16<<20)\n\tfor i := range b {\n\t\tb[i] = 1\n\t}\n\tkeep = append(keep, b)\n}"
-		err := run(t, e, 2, src, Settings{}, out)
-		var ce *Error
+		err := run(t, e, 2, src, engine.Settings{}, out)
+		var ce *engine.Error
 		if !errors.As(err, &ce) || ce.Name != "MemoryLimit" {
 			t.Fatalf("error = %v, want MemoryLimit", err)
 		}
@@ -298,7 +299,7 @@ func TestDisplaysKeepTheirPlaceAmongPrints(t *testing.T) {
 	e := newEngine(t)
 	out := &recorder{}
 	src := "for i := range 30 {\n\tfmt.Println(i)\n\tgonbui.DisplayHTML(strconv.Itoa(i))\n}"
-	if err := run(t, e, 1, src, Settings{}, out); err != nil {
+	if err := run(t, e, 1, src, engine.Settings{}, out); err != nil {
 		t.Fatal(err)
 	}
 	// Prints may arrive merged, but every number must be printed before
@@ -340,12 +341,12 @@ func TestCellThatDamagesTheWorkspace(t *testing.T) {
 	for i, d := range damage {
 		t.Run(d.name, func(t *testing.T) {
 			var out recorder
-			if err := run(t, e, 2*i+1, "import \"os\"\n"+d.src, Settings{}, &out); err != nil {
+			if err := run(t, e, 2*i+1, "import \"os\"\n"+d.src, engine.Settings{}, &out); err != nil {
 				t.Fatal(err)
 			}
 			out = recorder{}
 			src := "import \"github.com/conclab/conclab/demos\"\nfmt.Println(len(demos.Goroutines(2, func(*demos.T) {}).Tasks))"
-			if err := run(t, e, 2*i+2, src, Settings{}, &out); err != nil {
+			if err := run(t, e, 2*i+2, src, engine.Settings{}, &out); err != nil {
 				t.Fatalf("the cell after the damage: %v", err)
 			}
 			if got := out.stdout.String(); got != "2\n" {
@@ -365,8 +366,8 @@ func TestRememberedInitPanicIsNamed(t *testing.T) {
 	note := "remembered func init from cell [1] panics; %rm init removes it"
 	for i, src := range []string{"func init() { panic(\"x\") }", "fmt.Println(1)"} {
 		out := &recorder{}
-		var ce *Error
-		if err := run(t, e, i+1, src, Settings{}, out); !errors.As(err, &ce) || ce.Name != "panic" || ce.Value != "x" {
+		var ce *engine.Error
+		if err := run(t, e, i+1, src, engine.Settings{}, out); !errors.As(err, &ce) || ce.Name != "panic" || ce.Value != "x" {
 			t.Fatalf("cell %d: error %v, want panic x", i+1, err)
 		}
 		named := len(ce.Traceback) > 0 && ce.Traceback[0] == note
@@ -378,7 +379,40 @@ func TestRememberedInitPanicIsNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := &recorder{}
-	if err := run(t, e, 3, "fmt.Println(1)", Settings{}, out); err != nil || out.stdout.String() != "1\n" {
+	if err := run(t, e, 3, "fmt.Println(1)", engine.Settings{}, out); err != nil || out.stdout.String() != "1\n" {
 		t.Errorf("after %%rm init: %v, stdout %q", err, out.stdout.String())
+	}
+}
+
+// TestExecuteCode runs cells the kernel did not parse: the engine parses
+// Code itself, and after Close it runs nothing.
+func TestExecuteCode(t *testing.T) {
+	e := newEngine(t)
+	tests := []struct {
+		code    string
+		stdout  string
+		errName string
+	}{
+		{code: "fmt.Println(\"parsed here\")", stdout: "parsed here\n"},
+		{code: "func f( {", errName: "SyntaxError"},
+	}
+	for i, tt := range tests {
+		out := &recorder{}
+		err := e.Execute(t.Context(), engine.Cell{ID: i + 1, Code: tt.code}, out)
+		var ce *engine.Error
+		switch {
+		case tt.errName == "" && err != nil:
+			t.Errorf("Execute(%q): %v", tt.code, err)
+		case tt.errName != "" && (!errors.As(err, &ce) || ce.Name != tt.errName):
+			t.Errorf("Execute(%q) = %v, want a %s", tt.code, err, tt.errName)
+		case out.stdout.String() != tt.stdout:
+			t.Errorf("Execute(%q) printed %q, want %q", tt.code, out.stdout.String(), tt.stdout)
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Execute(t.Context(), engine.Cell{ID: 9, Code: "fmt.Println(1)"}, &recorder{}); err == nil {
+		t.Error("Execute after Close ran the cell")
 	}
 }

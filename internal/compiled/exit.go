@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 )
 
@@ -15,18 +16,18 @@ import (
 // When a declaration remembered from an earlier cell failed before main,
 // it fails every cell: the traceback starts by naming it and how to
 // remove it.
-func exitError(exit *exec.ExitError, stderrTail string, prog *cell.Program) *Error {
+func exitError(exit *exec.ExitError, stderrTail string, prog *cell.Program) *engine.Error {
 	lines := splitLines(stderrTail)
 	for i, l := range lines {
-		var e *Error
+		var e *engine.Error
 		verb := "fails"
 		switch {
 		case strings.HasPrefix(l, "panic: "):
-			e, verb = &Error{Name: "panic", Value: strings.TrimPrefix(l, "panic: ")}, "panics"
+			e, verb = &engine.Error{Name: "panic", Value: strings.TrimPrefix(l, "panic: ")}, "panics"
 		case strings.HasPrefix(l, "fatal error: all goroutines are asleep - deadlock!"):
-			e, verb = &Error{Name: "deadlock", Value: "all goroutines are asleep"}, "deadlocks"
+			e, verb = &engine.Error{Name: "deadlock", Value: "all goroutines are asleep"}, "deadlocks"
 		case strings.HasPrefix(l, "fatal error: "):
-			e = &Error{Name: "fatal error", Value: strings.TrimPrefix(l, "fatal error: ")}
+			e = &engine.Error{Name: "fatal error", Value: strings.TrimPrefix(l, "fatal error: ")}
 		default:
 			continue
 		}
@@ -38,9 +39,9 @@ func exitError(exit *exec.ExitError, stderrTail string, prog *cell.Program) *Err
 		return e
 	}
 	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return &Error{Name: "Killed", Value: "the program " + procgroup.Status(exit)}
+		return &engine.Error{Name: "Killed", Value: "the program " + procgroup.Status(exit)}
 	}
-	return &Error{Name: "ExitError", Value: "the program " + procgroup.Status(exit)}
+	return &engine.Error{Name: "ExitError", Value: "the program " + procgroup.Status(exit)}
 }
 
 // cellFrames keeps, for each goroutine of a Go crash report, its header and

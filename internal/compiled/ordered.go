@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 )
 
 // orderedStdout reads the program's stdout and publishes its displays in the
@@ -17,13 +18,13 @@ import (
 type orderedStdout struct {
 	r        *os.File // the kernel's end of the stdout pipe (pollable)
 	w        *streamWriter
-	out      Output
+	out      engine.Output
 	displays chan display.Data // at most one waits: displays come one by one
 	shown    chan struct{}
 	done     chan struct{}
 }
 
-func newOrderedStdout(r *os.File, w *streamWriter, out Output) *orderedStdout {
+func newOrderedStdout(r *os.File, w *streamWriter, out engine.Output) *orderedStdout {
 	return &orderedStdout{r: r, w: w, out: out,
 		displays: make(chan display.Data, 1), shown: make(chan struct{}), done: make(chan struct{})}
 }

@@ -26,9 +26,9 @@ func newResultReader() (*resultReader, error) {
 	return &resultReader{r: r, w: w, done: make(chan struct{})}, nil
 }
 
-// started closes the parent's copy of the write end and starts reading.
-func (rr *resultReader) started() {
-	rr.w.Close()
+// read starts reading, once the program has started and the kernel's copy
+// of the write end is closed.
+func (rr *resultReader) read() {
 	go func() {
 		defer close(rr.done)
 		b, err := io.ReadAll(io.LimitReader(rr.r, maxResult+1))

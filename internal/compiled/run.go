@@ -2,21 +2,18 @@ package compiled
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/display"
-	"github.com/conclab/conclab/internal/memlimit"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 	"github.com/conclab/conclab/internal/stdinwatch"
 )
@@ -42,247 +39,167 @@ func (e *Engine) Interrupt() bool {
 }
 
 // run starts bin and streams what it does to out until it ends, is
-// interrupted, times out or ctx ends.
-func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st Settings, out Output) error {
-	e.runs++
-	runDir := filepath.Join(e.opt.Workspace.Dir, "run"+strconv.Itoa(e.runs))
-	if err := os.Mkdir(runDir, 0o700); err != nil {
+// interrupted, times out or ctx ends. Its steps are setup, start, wait and
+// report; whatever step fails, what the steps before it opened is closed
+// once, by the run's closers.
+func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st engine.Settings, out engine.Output) error {
+	r := &cellRun{e: e, prog: prog, st: st, out: out}
+	defer r.close()
+	if err := r.setup(bin); err != nil {
 		return fmt.Errorf("run cell: %w", err)
 	}
-	defer os.RemoveAll(runDir)
+	if err := r.start(); err != nil {
+		return fmt.Errorf("run cell: %w", err)
+	}
+	e.setCurrent(r.proc)
+	defer e.setCurrent(nil)
+	stoppedBy, waitErr := r.wait(ctx)
+	return r.report(stoppedBy, waitErr)
+}
 
-	ch, err := display.Open(runDir)
-	if err != nil {
-		return fmt.Errorf("run cell: %w", err)
-	}
-	defer ch.Close()
-
-	stdinR, stdinW, err := stdinwatch.Pipe()
-	if err != nil {
-		return fmt.Errorf("run cell: %w", err)
-	}
-	defer stdinW.Close()
-
-	cwd, _ := os.Getwd()
-	cmd := exec.Command(bin, st.Args...)
-	cmd.Args[0] = "cell"
-	cmd.Dir = cwd
-	cmd.Env = append(os.Environ(), ch.Env()...)
-	if st.GOMAXPROCS > 0 {
-		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(st.GOMAXPROCS))
-	}
-	cmd.Env = append(cmd.Env, st.Env...)
-	cmd.Env = raceOptions(cmd.Env)
-	var tr *tracing
-	if st.Trace {
-		tr = newTracing(runDir)
-		cmd.Env = append(cmd.Env, tr.env())
-	}
-	cmd.Stdin = stdinR
-	budget := newOutputBudget(e.opt.MaxOutput)
-	stdout := &streamWriter{name: "stdout", out: out, budget: budget}
-	stderr := &streamWriter{name: "stderr", out: out, rewrite: prog.Rewrite, keepTail: 64 << 10, budget: budget}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		stdinR.Close()
-		return fmt.Errorf("run cell: %w", err)
-	}
-	defer outW.Close()
-	ordered := newOrderedStdout(outR, stdout, out)
-	cmd.Stdout = outW
-	cmd.Stderr = stderr
-	cmd.SysProcAttr = procgroup.Attr()
-	pipes, err := procgroup.Pipes(&cmd.Stdout, &cmd.Stderr)
-	if err != nil {
-		stdinR.Close()
-		outR.Close()
-		return fmt.Errorf("run cell: %w", err)
-	}
-
-	var result *resultReader
-	if prog.HasResult {
-		if result, err = newResultReader(); err != nil {
-			stdinR.Close()
-			return fmt.Errorf("run cell: %w", err)
-		}
-		defer result.close()
-		cmd.ExtraFiles = []*os.File{result.w} // fd 3 == cell.ResultFD
-		cmd.Env = append(cmd.Env, cell.ResultEnv+"="+strconv.Itoa(cell.ResultFD))
-	}
-
-	p := &process{cmd: cmd, interrupt: make(chan struct{})}
-	started := time.Now()
-	if err := cmd.Start(); err != nil {
-		stdinR.Close()
-		pipes.Close()
-		outR.Close()
-		return fmt.Errorf("run cell: %w", err)
-	}
-	stdinR.Close()
-	outW.Close()
-	pipes.Started()
-	go ordered.run()
-	if result != nil {
-		result.started()
-	}
+// setCurrent records the running program, for Interrupt.
+func (e *Engine) setCurrent(p *process) {
 	e.mu.Lock()
 	e.current = p
 	e.mu.Unlock()
-	defer func() {
-		e.mu.Lock()
-		e.current = nil
-		e.mu.Unlock()
-	}()
-
-	// The input pump, the display channel and the stdin watcher stop in that
-	// order after the program ends: a pending input request must give up
-	// before Close (which waits for handlers), and Close delivers displays
-	// the program wrote just before exiting.
-	inCtx, stopInput := context.WithCancel(ctx)
-	defer stopInput()
-	in := &inputPump{w: stdinW, out: out, ctx: inCtx}
-	served := ch.Start(ctx, handler{out: ordered, in: in})
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	watched := make(chan error, 1)
-	go func() {
-		watched <- stdinwatch.Watch(watchCtx, cmd.Process.Pid, stdinW, 20*time.Millisecond, in.ask)
-	}()
-
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-
-	tree := e.opt.Limiter.Start(cmd.Process.Pid)
-	defer tree.Close()
-
-	var timeout <-chan time.Time
-	if st.Timeout > 0 {
-		t := time.NewTimer(st.Timeout)
-		defer t.Stop()
-		timeout = t.C
-	}
-	var waitErr error
-	var stoppedBy *Error
-	select {
-	case waitErr = <-done:
-		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // what the program left running goes with it
-	case <-p.interrupt:
-		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was interrupted"}
-		tr.finish(done) // the trace so far is worth seeing: why did it hang?
-		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
-	case <-ctx.Done():
-		stoppedBy = &Error{Name: "Interrupted", Value: "the cell was stopped"}
-		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
-	case <-tree.Over():
-		procgroup.Kill(cmd.Process.Pid, syscall.SIGKILL) // the limiter killed the tree; memory grows fast: no grace
-		waitErr = <-done
-	case <-timeout:
-		stoppedBy = &Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", st.Timeout)}
-		tr.finish(done)
-		waitErr = procgroup.Stop(cmd.Process.Pid, done, e.opt.Grace)
-	}
-	if b := tree.Breach(); b != nil && stoppedBy == nil {
-		// Also when the program ended first: the OS killed a child for
-		// want of memory, and the program went on without it.
-		stoppedBy = MemoryError(b)
-	}
-	wall := time.Since(started)
-	pipes.Drain(procgroup.DrainTimeout)
-	ordered.wait(procgroup.DrainTimeout)
-	stopInput()
-	ch.Close()
-	<-served
-	stopWatch()
-	if err := <-watched; errors.Is(err, stdinwatch.ErrUnavailable) && !e.warnedStdin {
-		e.warnedStdin = true
-		out.Stream("stderr", "conclab: cannot see when programs read stdin here ("+err.Error()+"); input boxes will not appear\n")
-	}
-	stderr.flush()
-	stdout.flush()
-	if st.Time && cmd.ProcessState != nil {
-		out.Stream("stdout", timeReport(wall, cmd.ProcessState))
-	}
-	if tr != nil {
-		tr.report(out, prog)
-	}
-
-	if stoppedBy != nil {
-		return stoppedBy
-	}
-	if waitErr == nil {
-		if text, ok := result.value(); ok {
-			out.Result(map[string]any{"text/plain": text})
-		}
-		return nil
-	}
-	var exit *exec.ExitError
-	if !errors.As(waitErr, &exit) {
-		return fmt.Errorf("run cell: %w", waitErr)
-	}
-	return exitError(exit, stderr.tail(), prog)
 }
 
-// MemoryError is the error of a cell whose processes went over the memory
-// limit: MemoryLimit, in both engines and for shell lines.
-func MemoryError(b *memlimit.Breach) *Error {
-	return &Error{Name: "MemoryLimit", Value: b.Error()}
+// A cellRun is one run of a cell's program: what setup opened, and what
+// start, wait and report share.
+type cellRun struct {
+	e    *Engine
+	prog *cell.Program
+	st   engine.Settings
+	out  engine.Output
+
+	// closers close what setup opened, at the end of the run; childEnds
+	// are the ends of pipes the program inherits, closed in the kernel
+	// once the program has started (or with closers, when it did not).
+	closers, childEnds closers
+
+	runDir  string
+	cmd     *exec.Cmd
+	proc    *process
+	display *display.Channel
+	stdinW  *os.File // the kernel's end of the program's stdin, for the watcher
+	stdin   *engine.Stdin
+	stdout  *streamWriter
+	stderr  *streamWriter
+	ordered *orderedStdout
+	pipes   *procgroup.Output
+	result  *resultReader // nil when the cell shows no value
+	trace   *tracing      // nil without %trace
+	started time.Time
+	wall    time.Duration
 }
 
-// handler passes displays, in order with stdout, and input requests of
-// gonbui to the input pump.
-type handler struct {
-	out *orderedStdout
-	in  *inputPump
+// close is the one place that closes what the run opened: the program's
+// ends of its pipes (when it did not start), then the kernel's.
+func (r *cellRun) close() {
+	r.childEnds.close()
+	r.closers.close()
 }
 
-func (h handler) Display(d display.Data)             { h.out.display(d) }
-func (h handler) Input(prompt string, password bool) { h.in.request(prompt, password) }
-
-// Malformed says under the cell that its displays stop at a bad message
-// (gob cannot find the next one).
-func (h handler) Malformed(err error) {
-	h.out.out.Stream("stderr", "conclab: "+err.Error()+"; the displays after it were dropped\n")
-}
-
-// inputPump answers the program's reads of stdin by asking the frontend.
-type inputPump struct {
-	mu     sync.Mutex
-	w      *os.File
-	out    Output
-	ctx    context.Context
-	closed bool
-}
-
-// ask is called when the program waits on stdin.
-func (p *inputPump) ask() { p.request("", false) }
-
-// request asks the frontend for a line and writes it to the program's stdin.
-// gonbui.RequestInput and the stdin watcher both fire for the same read; a
-// request while one is pending is that duplicate and is dropped.
-func (p *inputPump) request(prompt string, password bool) {
-	if !p.mu.TryLock() {
-		return
+// setup makes the run's directory, pipes, display channel and command.
+func (r *cellRun) setup(bin string) error {
+	r.e.runs++
+	r.runDir = filepath.Join(r.e.opt.Workspace.Dir, "run"+strconv.Itoa(r.e.runs))
+	if err := os.Mkdir(r.runDir, 0o700); err != nil {
+		return err
 	}
-	defer p.mu.Unlock()
-	if p.closed {
-		return
-	}
-	line, err := p.out.Input(p.ctx, prompt, password)
+	r.closers.add(func() { os.RemoveAll(r.runDir) })
+
+	ch, err := display.Open(r.runDir)
 	if err != nil {
-		// No input box: the program sees end of file instead of waiting forever.
-		if errors.Is(err, ErrNoStdin) {
-			p.out.Stream("stderr", "conclab: the program reads stdin, but this frontend does not allow input; it gets end of file\n")
-		}
-		p.closed = true
-		p.w.Close()
-		return
+		return err
 	}
-	go io.WriteString(p.w, line+"\n") // never block the pump on a full pipe
+	r.display = ch
+	r.closers.add(func() { ch.Close() })
+
+	stdinR, stdinW, err := stdinwatch.Pipe()
+	if err != nil {
+		return err
+	}
+	r.stdinW, r.stdin = stdinW, engine.NewStdin(stdinW)
+	r.closers.add(func() { r.stdin.Close() })
+	r.childEnds.add(func() { stdinR.Close() })
+
+	cwd, _ := os.Getwd()
+	cmd := exec.Command(bin, r.st.Args...)
+	cmd.Args[0] = "cell"
+	cmd.Dir = cwd
+	cmd.Env = append(os.Environ(), ch.Env()...)
+	if r.st.GOMAXPROCS > 0 {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(r.st.GOMAXPROCS))
+	}
+	cmd.Env = append(cmd.Env, r.st.Env...)
+	cmd.Env = raceOptions(cmd.Env)
+	if r.st.Trace {
+		r.trace = newTracing(r.runDir)
+		cmd.Env = append(cmd.Env, r.trace.env())
+	}
+	cmd.Stdin = stdinR
+	cmd.SysProcAttr = procgroup.Attr()
+	r.cmd = cmd
+	if err := r.setupOutput(); err != nil {
+		return err
+	}
+	if r.prog.HasResult {
+		result, err := r.e.openResult()
+		if err != nil {
+			return err
+		}
+		r.result = result
+		r.closers.add(result.close)
+		r.childEnds.add(func() { result.w.Close() })
+		cmd.ExtraFiles = []*os.File{result.w} // fd 3 == cell.ResultFD
+		cmd.Env = append(cmd.Env, cell.ResultEnv+"="+strconv.Itoa(cell.ResultFD))
+	}
+	return nil
 }
 
-// ErrNoStdin is what Output.Input returns when the frontend does not allow
-// input (allow_stdin false).
-var ErrNoStdin = errors.New("the frontend does not allow stdin")
+// setupOutput gives the program its stdout, a pipe read in order with its
+// displays, and its stderr, a pipe copied line by line into cell terms.
+func (r *cellRun) setupOutput() error {
+	budget := newOutputBudget(r.e.opt.MaxOutput)
+	r.stdout = &streamWriter{name: "stdout", out: r.out, budget: budget}
+	r.stderr = &streamWriter{name: "stderr", out: r.out, rewrite: r.prog.Rewrite, keepTail: 64 << 10, budget: budget}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	r.closers.add(func() { outR.Close() })
+	r.childEnds.add(func() { outW.Close() })
+	r.ordered = newOrderedStdout(outR, r.stdout, r.out)
+	r.cmd.Stdout = outW
+	r.cmd.Stderr = r.stderr
+	pipes, err := procgroup.Pipes(&r.cmd.Stdout, &r.cmd.Stderr)
+	if err != nil {
+		return err
+	}
+	r.pipes = pipes
+	r.closers.add(pipes.Close)
+	r.childEnds.add(pipes.Started)
+	return nil
+}
+
+// start starts the program and the readers of its output.
+func (r *cellRun) start() error {
+	r.proc = &process{cmd: r.cmd, interrupt: make(chan struct{})}
+	r.started = time.Now()
+	if err := r.cmd.Start(); err != nil {
+		return err
+	}
+	r.childEnds.close()
+	go r.ordered.run()
+	if r.result != nil {
+		r.result.read()
+	}
+	return nil
+}
+
+// noInput tells the user why a program's read of stdin ends at once.
+const noInput = "conclab: the program reads stdin, but this frontend does not allow input; it gets end of file\n"
 
 // exitSleep is how long a program built with the race detector waits at
 // exit for races still being reported. The detector's default, a second,

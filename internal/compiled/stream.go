@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/conclab/conclab/internal/engine"
 )
 
 // streamWriter forwards a program's stdout or stderr to the frontend. With a
@@ -13,7 +15,7 @@ import (
 // the error summary.
 type streamWriter struct {
 	name     string
-	out      Output
+	out      engine.Output
 	rewrite  func(string) string
 	keepTail int
 	budget   *outputBudget // shared by stdout and stderr of one run

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 	"github.com/conclab/conclab/internal/workspace"
 )
@@ -83,7 +84,7 @@ func directFlags(flags []string) (race, ok bool) {
 }
 
 // build compiles and links src (a main package) into out. It returns
-// errIndirect when the go command should build it, and a *Error when the
+// errIndirect when the go command should build it, and a *engine.Error when the
 // program does not compile.
 func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string, rewrite func(string) string) error {
 	if err := t.init(ctx); err != nil {
@@ -329,7 +330,7 @@ func (t *toolchain) list(ctx context.Context, pkgs []string, mode int) error {
 	out, err := t.goOutput(ctx, workspace.BuildEnv(mode == 1), append(args, pkgs...)...)
 	if err != nil {
 		if ctx.Err() != nil {
-			return &Error{Name: "Interrupted", Value: "the build was interrupted"}
+			return &engine.Error{Name: "Interrupted", Value: "the build was interrupted"}
 		}
 		return errIndirect
 	}
@@ -402,7 +403,7 @@ func (t *toolchain) tool(ctx context.Context, dir, name string, args ...string) 
 // cell's error.
 func toolError(ctx context.Context, err error, report string) error {
 	if ctx.Err() != nil {
-		return &Error{Name: "Interrupted", Value: "the build was interrupted"}
+		return &engine.Error{Name: "Interrupted", Value: "the build was interrupted"}
 	}
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/workspace"
 )
 
@@ -94,7 +95,7 @@ func TestToolchainBuildsDirectly(t *testing.T) {
 
 	bad := []byte("package main\n\nfunc main() { undefinedName() }\n")
 	err = tc.build(ctx, bad, false, bin, func(s string) string { return s })
-	ce, ok := err.(*Error)
+	ce, ok := err.(*engine.Error)
 	if !ok || ce.Name != "CompileError" || ce.Value != "main.go:3:15: undefined: undefinedName" {
 		t.Fatalf("compile error = %#v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/schedtrace"
 	"github.com/conclab/conclab/internal/schedview"
 	"github.com/conclab/conclab/plots"
@@ -90,7 +91,7 @@ func (t *tracing) finish(done chan error) {
 // report reads the trace and shows it: the picture as a PNG, and the
 // summary as an HTML table with a plain-text fallback. A trace that cannot
 // be read gives a notice on stderr; it never fails the cell.
-func (t *tracing) report(out Output, prog *cell.Program) {
+func (t *tracing) report(out engine.Output, prog *cell.Program) {
 	defer func() {
 		if r := recover(); r != nil {
 			out.Stream("stderr", fmt.Sprintf("conclab: %%trace: could not draw the trace (%v)\n", r))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/schedtrace/schedtracetest"
 )
 
@@ -44,7 +45,7 @@ func TestTraceCell(t *testing.T) {
 	tests := []struct {
 		name      string
 		src       string
-		settings  Settings
+		settings  engine.Settings
 		errName   string
 		stdoutHas string
 		stderrHas string
@@ -52,28 +53,28 @@ func TestTraceCell(t *testing.T) {
 		absent    []string // not in it
 		noPicture bool
 	}{
-		{name: "contention", src: contention, settings: Settings{Trace: true}, stdoutHas: "n = 200",
+		{name: "contention", src: contention, settings: engine.Settings{Trace: true}, stdoutHas: "n = 200",
 			summary: []string{"goroutines: 6 created while tracing, 7 in all (main included)", "most runnable at once",
 				"blocked by reason: sync (mutex, WaitGroup, Cond)", "channel", "sleep", "Ps: P0", "goroutines: g1 main, g", " line 5, ", " line 16, ", " line 17"}},
-		{name: "with time and GOMAXPROCS=1", src: contention, settings: Settings{Trace: true, Time: true, GOMAXPROCS: 1},
+		{name: "with time and GOMAXPROCS=1", src: contention, settings: engine.Settings{Trace: true, Time: true, GOMAXPROCS: 1},
 			stdoutHas: "cores busy on average", summary: []string{"GOMAXPROCS=1", "lanes: Ps: P0", "6 created"}, absent: []string{"P1"}},
-		{name: "with the race detector", src: contention, settings: Settings{Trace: true, GoFlags: []string{"-race"}},
+		{name: "with the race detector", src: contention, settings: engine.Settings{Trace: true, GoFlags: []string{"-race"}},
 			stdoutHas: "n = 200", summary: []string{"6 created"}},
-		{name: "timeout", src: "go func() { select {} }()\ntime.Sleep(time.Hour)", settings: Settings{Trace: true, Timeout: 400 * time.Millisecond},
+		{name: "timeout", src: "go func() { select {} }()\ntime.Sleep(time.Hour)", settings: engine.Settings{Trace: true, Timeout: 400 * time.Millisecond},
 			errName: "Timeout", summary: []string{"the cell was stopped: the picture ends where it was", "blocked by reason: sleep"}},
-		{name: "deadlock", src: "var mu sync.Mutex\nmu.Lock()\nmu.Lock()", settings: Settings{Trace: true}, errName: "deadlock",
+		{name: "deadlock", src: "var mu sync.Mutex\nmu.Lock()\nmu.Lock()", settings: engine.Settings{Trace: true}, errName: "deadlock",
 			stderrHas: "all goroutines are asleep", summary: []string{"tracing stopped at", "Go cannot detect a deadlock while a trace runs"}},
-		{name: "panic", src: "x := []int{}\n_ = x[1]", settings: Settings{Trace: true}, errName: "panic", summary: []string{"0 created"}},
-		{name: "os.Exit", src: "os.Exit(3)", settings: Settings{Trace: true}, errName: "ExitError",
+		{name: "panic", src: "x := []int{}\n_ = x[1]", settings: engine.Settings{Trace: true}, errName: "panic", summary: []string{"0 created"}},
+		{name: "os.Exit", src: "os.Exit(3)", settings: engine.Settings{Trace: true}, errName: "ExitError",
 			stderrHas: "ended before it could finish its trace", noPicture: true},
-		{name: "compile error", src: "fmt.Println(nope)", settings: Settings{Trace: true}, errName: "CompileError", noPicture: true},
+		{name: "compile error", src: "fmt.Println(nope)", settings: engine.Settings{Trace: true}, errName: "CompileError", noPicture: true},
 		{name: "the same cell untraced", src: contention, stdoutHas: "n = 200", noPicture: true},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := &recorder{}
 			err := run(t, e, i+1, tt.src, tt.settings, out)
-			var ce *Error
+			var ce *engine.Error
 			switch {
 			case tt.errName == "" && err != nil:
 				t.Fatalf("error %v; stderr:\n%s", err, out.stderr.String())
@@ -144,7 +145,9 @@ func TestTraceInterrupt(t *testing.T) {
 	}
 	out := &recorder{}
 	done := make(chan error, 1)
-	go func() { done <- e.Execute(t.Context(), c, 1, Settings{Trace: true}, out) }()
+	go func() {
+		done <- e.Execute(t.Context(), engine.Cell{ID: 1, Parsed: c, Settings: engine.Settings{Trace: true}}, out)
+	}()
 	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(stdoutOf(out), "started"); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the program never started")
@@ -153,7 +156,7 @@ func TestTraceInterrupt(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	start := time.Now()
 	e.Interrupt()
-	var ce *Error
+	var ce *engine.Error
 	if err := <-done; !errors.As(err, &ce) || ce.Name != "Interrupted" {
 		t.Fatalf("error %v, want Interrupted", err)
 	}

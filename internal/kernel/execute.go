@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live"
 	"github.com/conclab/conclab/internal/wire"
 )
@@ -101,7 +101,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	err = k.executeSafely(runCtx, c.Code, count, out)
 	out.close()
 
-	var cellErr *compiled.Error
+	var cellErr *engine.Error
 	switch {
 	case err == nil:
 		return nil, k.reply(k.shell, req, "execute_reply", ExecuteReply{
@@ -110,7 +110,7 @@ func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *st
 	case errors.As(err, &cellErr):
 	default:
 		k.log.Error("execute", "err", err)
-		cellErr = &compiled.Error{Name: "KernelError", Value: err.Error(), Traceback: []string{err.Error()}}
+		cellErr = &engine.Error{Name: "KernelError", Value: err.Error(), Traceback: []string{err.Error()}}
 	}
 	tb := append([]string{red(cellErr.Name + ": " + cellErr.Value)}, cellErr.Traceback...)
 	if len(cellErr.Traceback) > 0 && cellErr.Traceback[0] == cellErr.Value {
@@ -143,7 +143,7 @@ func (k *Kernel) executeSafely(ctx context.Context, code string, count int, out 
 	defer func() {
 		if r := recover(); r != nil {
 			k.log.Error("kernel bug while executing a cell", "panic", r, "stack", string(debug.Stack()))
-			err = &compiled.Error{Name: "KernelError", Value: fmt.Sprintf("conclab failed on this cell (%v); the kernel carries on, please report it", r)}
+			err = &engine.Error{Name: "KernelError", Value: fmt.Sprintf("conclab failed on this cell (%v); the kernel carries on, please report it", r)}
 		}
 	}()
 	return k.execute(ctx, code, count, out)
@@ -156,11 +156,11 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 		return err
 	}
 	if m, use, ok := k.magics.FirstLine(code); ok {
-		return k.runMagic(ctx, m, use, call{code: code}, out)
+		return k.runMagic(ctx, m, use, call{code: code, count: count}, out)
 	}
 	c, err := cell.Parse(code)
 	if err != nil {
-		return &compiled.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
 	}
 	if c.CellMagic != nil {
 		return k.runCellMagic(ctx, c.CellMagic, out)
@@ -182,7 +182,7 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 		}
 		st.Args = args
 	}
-	return k.engine.Execute(ctx, c, count, st, out)
+	return k.engine.Execute(ctx, engine.Cell{ID: count, Code: code, Parsed: c, Settings: st}, out)
 }
 
 // magicLive runs a %live cell in the session's interpreter; "%live reset"
@@ -207,7 +207,7 @@ func (k *Kernel) magicLive(ctx context.Context, c call, out *output) error {
 			return nil
 		}
 	}
-	return k.live.Execute(ctx, body, out)
+	return k.live.Execute(ctx, engine.Cell{ID: c.count, Code: body}, out)
 }
 
 // executionCount is the execution_count of the last cell stored.
@@ -220,9 +220,9 @@ func (k *Kernel) executionCount() int {
 // red colors a traceback header the way Jupyter frontends show errors.
 func red(s string) string { return "\x1b[0;31m" + s + "\x1b[0m" }
 
-func errorf(name, format string, args ...any) *compiled.Error {
+func errorf(name, format string, args ...any) *engine.Error {
 	msg := fmt.Sprintf(format, args...)
-	return &compiled.Error{Name: name, Value: msg}
+	return &engine.Error{Name: name, Value: msg}
 }
 
 func orEmptyList(l []Payload) []Payload {

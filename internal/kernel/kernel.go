@@ -17,6 +17,7 @@ import (
 
 	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/complete"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live"
 	"github.com/conclab/conclab/internal/magic"
 	"github.com/conclab/conclab/internal/memlimit"
@@ -43,16 +44,16 @@ type Kernel struct {
 	shell, control, stdin, iopub sender
 
 	ws       *workspace.Workspace
-	workDir  string // where cells run: the notebook's folder, as the kernel started
-	engine   *compiled.Engine
-	live     *live.Engine // %live cells: an interpreter whose state survives cells
+	workDir  string           // where cells run: the notebook's folder, as the kernel started
+	engine   *compiled.Engine // the default; its session remembers declarations
+	live     *live.Engine     // %live cells: an interpreter whose state survives cells
 	mem      *memlimit.Limiter
 	complete *complete.Completer
 	history  *history
 	magics   magic.Registry[magicHandler]
 
-	settings   compiled.Settings // session-wide settings from magics
-	maxDisplay int               // bytes of displays one cell may show
+	settings   engine.Settings // session-wide settings from magics
+	maxDisplay int             // bytes of displays one cell may show
 
 	executions chan queued        // execute_requests, run one at a time
 	inputs     chan *wire.Message // input_replies from the stdin channel
@@ -195,8 +196,10 @@ func (k *Kernel) serve(ctx context.Context) error {
 	k.interrupt()
 	k.sockets.Close()
 	wg.Wait()
-	if err := k.live.Close(); err != nil {
-		k.log.Warn("stop live worker", "err", err)
+	for _, e := range k.engines() {
+		if err := e.Close(); err != nil {
+			k.log.Warn("close engine", "err", err)
+		}
 	}
 	if errors.Is(err, context.Canceled) {
 		err = nil
@@ -229,8 +232,15 @@ func (k *Kernel) interrupt() {
 	if cancel != nil {
 		cancel()
 	}
-	k.live.Interrupt()
-	k.engine.Interrupt()
+	for _, e := range k.engines() {
+		e.Interrupt()
+	}
+}
+
+// engines are the kernel's engines, for what it asks of every one:
+// interrupt the running cell, close at shutdown.
+func (k *Kernel) engines() []engine.Engine {
+	return []engine.Engine{k.live, k.engine}
 }
 
 // CacheDir is where kernels share unpacked source and caches: $CONCLAB_CACHE,

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/magic"
 	"github.com/conclab/conclab/internal/procgroup"
 )
@@ -39,14 +39,15 @@ func steps(c *cell.Cell) []step {
 
 // A call is one use of a magic in a cell, as its magicHandler gets it.
 type call struct {
-	name string   // as written: the magic's name or an alias, without the prefix
-	line int      // of the cell
-	args []string // split as a shell splits words, checked against the magic's arity
-	code string   // a first-line magic's whole cell
-	body string   // a cell magic's body: the cell below its line
+	name  string   // as written: the magic's name or an alias, without the prefix
+	line  int      // of the cell
+	args  []string // split as a shell splits words, checked against the magic's arity
+	code  string   // a first-line magic's whole cell
+	body  string   // a cell magic's body: the cell below its line
+	count int      // the cell's execution count
 	// st is a line magic's settings for this cell; it changes the
 	// session's in k.settings.
-	st *compiled.Settings
+	st *engine.Settings
 }
 
 // A magicHandler runs a magic.
@@ -54,7 +55,7 @@ type magicHandler func(k *Kernel, ctx context.Context, c call, out *output) erro
 
 // lineMagic is the magicHandler of a line magic whose function needs only its
 // arguments and settings.
-func lineMagic(f func(k *Kernel, ctx context.Context, args []string, st *compiled.Settings, out *output) error) magicHandler {
+func lineMagic(f func(k *Kernel, ctx context.Context, args []string, st *engine.Settings, out *output) error) magicHandler {
 	return func(k *Kernel, ctx context.Context, c call, out *output) error {
 		return f(k, ctx, c.args, c.st, out)
 	}
@@ -99,7 +100,7 @@ func magicTable() (magic.Registry[magicHandler], error) {
 	)
 }
 
-func magicGOMAXPROCS(_ *Kernel, _ context.Context, args []string, st *compiled.Settings, _ *output) error {
+func magicGOMAXPROCS(_ *Kernel, _ context.Context, args []string, st *engine.Settings, _ *output) error {
 	n, err := parseGOMAXPROCS("%gomaxprocs", args[0])
 	if err != nil {
 		return err
@@ -108,7 +109,7 @@ func magicGOMAXPROCS(_ *Kernel, _ context.Context, args []string, st *compiled.S
 	return nil
 }
 
-func magicTimeout(_ *Kernel, _ context.Context, args []string, st *compiled.Settings, _ *output) error {
+func magicTimeout(_ *Kernel, _ context.Context, args []string, st *engine.Settings, _ *output) error {
 	d, err := time.ParseDuration(args[0])
 	if err != nil || d <= 0 {
 		return errorf("UsageError", "%%timeout: %q is not a positive duration like 5s or 500ms", args[0])
@@ -117,23 +118,23 @@ func magicTimeout(_ *Kernel, _ context.Context, args []string, st *compiled.Sett
 	return nil
 }
 
-func magicTime(_ *Kernel, _ context.Context, _ []string, st *compiled.Settings, _ *output) error {
+func magicTime(_ *Kernel, _ context.Context, _ []string, st *engine.Settings, _ *output) error {
 	st.Time = true
 	return nil
 }
 
-func magicTrace(_ *Kernel, _ context.Context, _ []string, st *compiled.Settings, _ *output) error {
+func magicTrace(_ *Kernel, _ context.Context, _ []string, st *engine.Settings, _ *output) error {
 	st.Trace = true
 	return nil
 }
 
-func magicRace(_ *Kernel, _ context.Context, _ []string, st *compiled.Settings, _ *output) error {
+func magicRace(_ *Kernel, _ context.Context, _ []string, st *engine.Settings, _ *output) error {
 	st.GoFlags = appendMissing(st.GoFlags, "-race")
 	return nil
 }
 
 // runStep runs a line magic or a shell line.
-func (k *Kernel) runStep(ctx context.Context, s step, st *compiled.Settings, out *output) error {
+func (k *Kernel) runStep(ctx context.Context, s step, st *engine.Settings, out *output) error {
 	if s.shell != nil {
 		return k.runShell(ctx, s.shell, st, out)
 	}
@@ -165,7 +166,7 @@ func (k *Kernel) runMagic(ctx context.Context, m magic.Magic[magicHandler], use 
 	return m.Run(k, ctx, c, out)
 }
 
-func (k *Kernel) magicGoflags(_ context.Context, args []string, st *compiled.Settings, out *output) error {
+func (k *Kernel) magicGoflags(_ context.Context, args []string, st *engine.Settings, out *output) error {
 	switch {
 	case len(args) == 0:
 		out.Stream("stdout", fmt.Sprintf("%%goflags: %s\n", quoteArgs(k.settings.GoFlags)))
@@ -183,7 +184,7 @@ func (k *Kernel) magicGoflags(_ context.Context, args []string, st *compiled.Set
 	return nil
 }
 
-func (k *Kernel) magicEnv(_ context.Context, args []string, st *compiled.Settings, out *output) error {
+func (k *Kernel) magicEnv(_ context.Context, args []string, st *engine.Settings, out *output) error {
 	switch len(args) {
 	case 1:
 		if v, ok := lookupEnv(k.settings.Env, args[0]); ok {
@@ -207,13 +208,13 @@ func (k *Kernel) magicEnv(_ context.Context, args []string, st *compiled.Setting
 	return errorf("UsageError", "usage: %%env NAME VALUE")
 }
 
-func (k *Kernel) magicArgs(_ context.Context, args []string, st *compiled.Settings, _ *output) error {
+func (k *Kernel) magicArgs(_ context.Context, args []string, st *engine.Settings, _ *output) error {
 	k.settings.Args = args
 	st.Args = args
 	return nil
 }
 
-func (k *Kernel) magicList(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicList(_ context.Context, _ []string, _ *engine.Settings, out *output) error {
 	decls := k.engine.Session().Decls()
 	if len(decls) == 0 {
 		out.Stream("stdout", "no remembered declarations\n")
@@ -227,7 +228,7 @@ func (k *Kernel) magicList(_ context.Context, _ []string, _ *compiled.Settings, 
 	return nil
 }
 
-func (k *Kernel) magicRemove(_ context.Context, args []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicRemove(_ context.Context, args []string, _ *engine.Settings, out *output) error {
 	if len(args) == 0 {
 		return errorf("UsageError", "usage: %%rm NAME... (%%ls lists the names)")
 	}
@@ -239,18 +240,18 @@ func (k *Kernel) magicRemove(_ context.Context, args []string, _ *compiled.Setti
 	return nil
 }
 
-func (k *Kernel) magicReset(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicReset(_ context.Context, _ []string, _ *engine.Settings, out *output) error {
 	k.engine.Session().Reset()
 	out.Stream("stdout", "forgot every remembered declaration\n")
 	return nil
 }
 
-func (k *Kernel) magicHelp(_ context.Context, _ []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicHelp(_ context.Context, _ []string, _ *engine.Settings, out *output) error {
 	out.Display(helpDisplay(k.magics, k.memoryNote()))
 	return nil
 }
 
-func (k *Kernel) magicDoc(ctx context.Context, args []string, _ *compiled.Settings, out *output) error {
+func (k *Kernel) magicDoc(ctx context.Context, args []string, _ *engine.Settings, out *output) error {
 	if len(args) != 1 {
 		return errorf("UsageError", "usage: %%doc NAME (e.g. %%doc fmt.Println)")
 	}
@@ -270,7 +271,7 @@ func (k *Kernel) magicDoc(ctx context.Context, args []string, _ *compiled.Settin
 // runShell runs a `!command` line with sh in the notebook's directory
 // (`!*command` runs it in the cell module's directory, as in gonb), in its
 // own process group so an interrupt stops all of it.
-func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Settings, out *output) error {
+func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *engine.Settings, out *output) error {
 	command, dir := s.Command, ""
 	if strings.HasPrefix(command, "*") {
 		command, dir = strings.TrimPrefix(command, "*"), k.ws.Dir
@@ -286,7 +287,7 @@ func (k *Kernel) runShell(ctx context.Context, s *cell.Shell, st *compiled.Setti
 	cmd.SysProcAttr = procgroup.Attr()
 	breach, err := k.runLimited(ctx, cmd)
 	if breach != nil {
-		return compiled.MemoryError(breach)
+		return engine.MemoryError(breach)
 	}
 	if ctx.Err() != nil {
 		return errorf("Interrupted", "!%s was interrupted", command)

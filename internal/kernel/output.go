@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/coalesce"
-	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/wire"
 )
 
@@ -101,7 +101,7 @@ func (o *output) Result(data map[string]any) {
 // matching input_reply, or until ctx ends (interrupt).
 func (o *output) Input(ctx context.Context, prompt string, password bool) (string, error) {
 	if !o.allowStdin {
-		return "", compiled.ErrNoStdin
+		return "", engine.ErrNoStdin
 	}
 	m, err := wire.NewReply(o.req, "input_request", InputRequest{Prompt: prompt, Password: password})
 	if err != nil {

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/wire"
 )
 
@@ -80,7 +80,7 @@ func TestInput(t *testing.T) {
 	}
 
 	out.allowStdin = false
-	if _, err := out.Input(context.Background(), "again? ", false); !errors.Is(err, compiled.ErrNoStdin) {
+	if _, err := out.Input(context.Background(), "again? ", false); !errors.Is(err, engine.ErrNoStdin) {
 		t.Errorf("Input without stdin: %v, want ErrNoStdin", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/magic"
 	"github.com/conclab/conclab/internal/procgroup"
 )
@@ -48,7 +48,7 @@ func (k *Kernel) runScript(ctx context.Context, name string, argv []string, body
 	cmd.SysProcAttr = procgroup.Attr()
 	breach, err := k.runLimited(ctx, cmd)
 	if breach != nil {
-		return compiled.MemoryError(breach)
+		return engine.MemoryError(breach)
 	}
 	if ctx.Err() != nil {
 		return errorf("Interrupted", "%%%%%s was interrupted", name)

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 )
 
 // liveTrace refuses %trace in a %live cell, with the reason and the way out:
@@ -19,7 +19,7 @@ func liveTrace(body string) error {
 			continue
 		}
 		msg := "line " + strconv.Itoa(i+1) + ": %trace works for compiled cells, not %live ones"
-		return &compiled.Error{Name: "NotInLive", Value: msg, Traceback: []string{msg,
+		return &engine.Error{Name: "NotInLive", Value: msg, Traceback: []string{msg,
 			"A live cell runs in the interpreter's worker process: its trace would show the interpreter, not your goroutines.",
 			"Remove %live to trace this cell: it then runs as a compiled program, and %trace shows what each P ran and why goroutines waited."}}
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live"
 )
 
@@ -26,7 +26,7 @@ func TestLiveTrace(t *testing.T) {
 			t.Fatalf("%q is not a live cell", tt.cell)
 		}
 		err := liveTrace(body)
-		var ce *compiled.Error
+		var ce *engine.Error
 		switch {
 		case tt.line == "" && err != nil:
 			t.Errorf("%q: %v, want no error", tt.cell, err)

@@ -5,9 +5,10 @@ import (
 	"testing"
 
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 )
 
-// discard is an Output that drops everything.
+// discard is an engine.Output that drops everything.
 type discard struct{}
 
 func (discard) Stream(string, string) {}
@@ -22,12 +23,12 @@ func (discard) Input(context.Context, string, bool) (string, error) {
 func BenchmarkTrivialCell(b *testing.B) {
 	e := newTestEngine(b)
 	ctx := context.Background()
-	if err := e.Execute(ctx, "n := 0", discard{}); err != nil {
+	if err := e.Execute(ctx, engine.Cell{Code: "n := 0"}, discard{}); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if err := e.Execute(ctx, "n++", discard{}); err != nil {
+		if err := e.Execute(ctx, engine.Cell{Code: "n++"}, discard{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -50,7 +51,7 @@ func BenchmarkWorkerStart(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		e := New(Options{Binary: workerBinary, TempDir: b.TempDir()})
-		if err := e.Execute(ctx, "x := 1", discard{}); err != nil {
+		if err := e.Execute(ctx, engine.Cell{Code: "x := 1"}, discard{}); err != nil {
 			b.Fatal(err)
 		}
 		e.Close()

@@ -47,7 +47,7 @@ var genericOnly = map[string]bool{"slices": true, "maps": true}
 var newBuiltins = map[string]bool{"min": true, "max": true, "clear": true}
 
 // check walks the declarations, then the statements, and returns the first
-// problem as a *compiled.Error.
+// problem as a *engine.Error.
 func (c *checker) check(decls *ast.File, body *ast.BlockStmt) error {
 	ast.Inspect(decls, c.visit)
 	ast.Inspect(body, c.visit)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
 )
 
@@ -75,7 +75,7 @@ func exitText(waitErr error, stderr string) string {
 }
 
 // crashError is what a cell shows when the worker died under it.
-func crashError(waitErr error, stderr string, restartErr error) *compiled.Error {
+func crashError(waitErr error, stderr string, restartErr error) *engine.Error {
 	name, value := crashCause(waitErr, stderr)
 	// The kernel shows "name: value" above the traceback.
 	var tb []string
@@ -91,5 +91,5 @@ func crashError(waitErr error, stderr string, restartErr error) *compiled.Error 
 	} else {
 		tb = append(tb, restartedNote)
 	}
-	return &compiled.Error{Name: name, Value: value, Traceback: tb}
+	return &engine.Error{Name: name, Value: value, Traceback: tb}
 }

@@ -12,15 +12,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live/internal/liveproto"
 	"github.com/conclab/conclab/internal/memlimit"
 )
-
-// Output receives what a live cell produces; it is compiled.Output, so the
-// kernel passes the same value to both engines.
-type Output = compiled.Output
 
 // Options configure an Engine.
 type Options struct {
@@ -78,12 +74,15 @@ type Engine struct {
 	mu       sync.Mutex
 	closing  bool // Close began: start no worker
 	proc     *proc
-	out      Output        // where output goes: the most recently executed cell
-	running  chan struct{} // a cell runs: Interrupt sends here
-	input    *inputPump    // answers stdin reads of the running cell
+	out      engine.Output     // where output goes: the most recently executed cell
+	running  chan struct{}     // a cell runs: Interrupt sends here
+	input    *engine.InputPump // answers stdin reads of the running cell
 	know     *knowledge
 	imported map[string]string // packages the session imported
 }
+
+// Engine is an engine.Engine.
+var _ engine.Engine = (*Engine)(nil)
 
 // New makes an engine. The worker starts with the first live cell.
 func New(opt Options) *Engine {
@@ -118,12 +117,13 @@ func (e *Engine) forget() {
 	e.imported = map[string]string{}
 }
 
-// Execute runs code (a live cell without its %live line) in the session's
-// interpreter. Output, displays and the value of a last expression go to
-// out; out keeps receiving what goroutines print after Execute returns,
-// until the next Execute. A failure of the cell is returned as
-// *compiled.Error; other errors are the kernel's own.
-func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
+// Execute runs c.Code (a live cell, its %live line blanked) in the
+// session's interpreter; c.Settings do not apply to live cells. Output,
+// displays and the value of a last expression go to out; out keeps
+// receiving what goroutines print after Execute returns, until the next
+// Execute. A failure of the cell is returned as *engine.Error; other errors
+// are the kernel's own.
+func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) error {
 	e.execMu.Lock()
 	defer e.execMu.Unlock()
 	if e.closed {
@@ -133,7 +133,7 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 	e.out = out
 	e.mu.Unlock()
 
-	pl, err := prepare(code, e.snapshot())
+	pl, err := prepare(c.Code, e.snapshot())
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 	p.tail.Reset()
 	cellCtx, endCell := context.WithCancel(context.Background())
 	defer endCell()
-	in := &inputPump{w: p.stdin, out: out, ctx: cellCtx, closed: &p.stdinClosed}
+	in := engine.NewInputPump(cellCtx, p.input, out, noInput)
 	e.mu.Lock()
 	e.input = in
 	e.mu.Unlock()
@@ -193,7 +193,7 @@ func (e *Engine) Execute(ctx context.Context, code string, out Output) error {
 				grace = e.interrupt(p)
 			}
 		case <-grace:
-			return e.lost(p, out, &compiled.Error{Name: "Interrupted",
+			return e.lost(p, out, &engine.Error{Name: "Interrupted",
 				Value: "the cell could not be stopped (it is blocked where the interpreter cannot interrupt it)"})
 		}
 	}
@@ -211,7 +211,7 @@ func (e *Engine) interrupt(p *proc) <-chan time.Time {
 }
 
 // finish handles the reply of a cell.
-func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out Output) error {
+func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out engine.Output) error {
 	// The markers follow the cell's output on each stream; they always
 	// come while the worker lives, so a long wait costs nothing unless the
 	// machine is so busy (a first start building the standard library,
@@ -219,20 +219,20 @@ func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out O
 	// cell's output arrive after the cell has ended.
 	p.waitMarks(markWait)
 	if rep.Stuck {
-		return e.lost(p, out, &compiled.Error{Name: "Interrupted",
+		return e.lost(p, out, &engine.Error{Name: "Interrupted",
 			Value: "the cell could not be stopped (it is blocked where the interpreter cannot interrupt it)"})
 	}
 	if rep.Broken {
 		// A cell that leaves yaegi in a bad state can make later cells run
 		// old code again: a fresh interpreter is the only safe answer.
-		return e.lost(p, out, &compiled.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback})
+		return e.lost(p, out, &engine.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback})
 	}
 	e.learn(pl, rep)
 	if rep.Goroutines > 0 {
 		out.Stream("stderr", goroutineNote(rep.Goroutines))
 	}
 	if rep.Error != nil {
-		return &compiled.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback}
+		return &engine.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback}
 	}
 	if rep.HasResult {
 		out.Result(map[string]any{"text/plain": rep.Result})
@@ -251,7 +251,7 @@ func goroutineNote(n int) string {
 // lost handles a worker that ended or must end under a cell: it reports why
 // and starts a fresh worker. why, when not nil, is the reason the engine
 // ended it.
-func (e *Engine) lost(p *proc, out Output, why *compiled.Error) error {
+func (e *Engine) lost(p *proc, out engine.Output, why *engine.Error) error {
 	p.kill()
 	select {
 	case <-p.exited:
@@ -260,7 +260,7 @@ func (e *Engine) lost(p *proc, out Output, why *compiled.Error) error {
 	p.drain(500 * time.Millisecond)
 	stderr := p.tail.String()
 	if b := p.breach(); b != nil {
-		why = compiled.MemoryError(b) // also when the worker ended first: the OS killed it for want of memory
+		why = engine.MemoryError(b) // also when the worker ended first: the OS killed it for want of memory
 	}
 	e.drop(p)
 	_, restartErr := e.worker()
@@ -305,7 +305,7 @@ func (e *Engine) worker() (*proc, error) {
 	}
 	p, err := start(e.opt, e.emit, handler{e})
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &compiled.Error{Name: "LiveUnavailable",
+		return nil, &engine.Error{Name: "LiveUnavailable",
 			Value: "the live engine's worker program is missing: " + e.opt.Binary,
 			Traceback: []string{
 				"%live cells run in " + WorkerName + ", which make build builds and the installer puts next to conclab.",
@@ -449,6 +449,6 @@ func (h handler) Input(prompt string, password bool) {
 	in := h.e.input
 	h.e.mu.Unlock()
 	if in != nil {
-		in.ask(prompt, password)
+		in.Ask(prompt, password)
 	}
 }

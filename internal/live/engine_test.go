@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 )
 
 func TestPersistence(t *testing.T) {
@@ -172,7 +172,7 @@ func TestCrashBetweenCells(t *testing.T) {
 }
 
 // interruptWhileRunning runs code and interrupts it once it runs.
-func interruptWhileRunning(t *testing.T, e *Engine, code string) (*recorder, *compiled.Error) {
+func interruptWhileRunning(t *testing.T, e *Engine, code string) (*recorder, *engine.Error) {
 	t.Helper()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -233,8 +233,8 @@ func TestContextCancelInterrupts(t *testing.T) {
 	e := newTestEngine(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	err := e.Execute(ctx, "for {}", &recorder{})
-	ce, ok := err.(*compiled.Error)
+	err := e.Execute(ctx, engine.Cell{Code: "for {}"}, &recorder{})
+	ce, ok := err.(*engine.Error)
 	if !ok || ce.Name != "Interrupted" {
 		t.Fatalf("got %v, want Interrupted", err)
 	}
@@ -329,7 +329,7 @@ func TestClose(t *testing.T) {
 	if processAlive(pid) {
 		t.Errorf("worker %d still alive after Close", pid)
 	}
-	if err := e.Execute(context.Background(), "1", &recorder{}); err == nil {
+	if err := e.Execute(context.Background(), engine.Cell{Code: "1"}, &recorder{}); err == nil {
 		t.Error("Execute after Close succeeded")
 	}
 }
@@ -360,7 +360,7 @@ func TestStdin(t *testing.T) {
 	out := &recorder{inputs: []string{"gopher"}}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := e.Execute(ctx, "var name string\nfmt.Scanln(&name)\nfmt.Println(\"hello\", name)", out); err != nil {
+	if err := e.Execute(ctx, engine.Cell{Code: "var name string\nfmt.Scanln(&name)\nfmt.Println(\"hello\", name)"}, out); err != nil {
 		t.Fatal(err)
 	}
 	if got := out.Stdout(); got != "hello gopher\n" {
@@ -454,7 +454,7 @@ func TestCloseWhileRunning(t *testing.T) {
 	e := New(Options{Binary: workerBinary, TempDir: t.TempDir()})
 	mustRun(t, e, "n := 0")
 	done := make(chan error, 1)
-	go func() { done <- e.Execute(context.Background(), "for {\n\tn++\n}", &recorder{}) }()
+	go func() { done <- e.Execute(context.Background(), engine.Cell{Code: "for {\n\tn++\n}"}, &recorder{}) }()
 	eventually(t, "the cell to run", func() bool {
 		e.mu.Lock()
 		defer e.mu.Unlock()

@@ -6,9 +6,10 @@ import (
 	"os"
 
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 )
 
-// printOutput is an Output that prints what cells produce.
+// printOutput is an engine.Output that prints what cells produce.
 type printOutput struct{}
 
 func (printOutput) Stream(name, text string)   { fmt.Print(text) }
@@ -29,7 +30,7 @@ func ExampleEngine() {
 		"x * 2",
 		"stop := make(chan bool)\ngo func() { <-stop }()",
 	} {
-		if err := e.Execute(ctx, cell, printOutput{}); err != nil {
+		if err := e.Execute(ctx, engine.Cell{Code: cell}, printOutput{}); err != nil {
 			fmt.Println("error:", err)
 		}
 	}
@@ -43,7 +44,7 @@ func ExampleEngine_Complete() {
 	e := New(Options{Binary: workerBinary, TempDir: os.TempDir()})
 	defer e.Close()
 	ctx := context.Background()
-	if err := e.Execute(ctx, "counter := 0\nfunc countUp() { counter++ }", printOutput{}); err != nil {
+	if err := e.Execute(ctx, engine.Cell{Code: "counter := 0\nfunc countUp() { counter++ }"}, printOutput{}); err != nil {
 		fmt.Println("error:", err)
 	}
 	matches, start, end := e.Complete(ctx, "cou", 3)

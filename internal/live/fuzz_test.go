@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live/internal/liveproto"
 )
 
 // FuzzPrepare: whatever a cell holds, prepare returns a plan or a
-// *compiled.Error, never panics, and a plan keeps the cell's lines (plus the
+// *engine.Error, never panics, and a plan keeps the cell's lines (plus the
 // closing line of a block).
 func FuzzPrepare(f *testing.F) {
 	for _, s := range []string{
@@ -30,9 +30,9 @@ func FuzzPrepare(f *testing.F) {
 	f.Fuzz(func(t *testing.T, code string) {
 		p, err := prepare(code, k)
 		if err != nil {
-			var ce *compiled.Error
+			var ce *engine.Error
 			if !errors.As(err, &ce) || ce.Name == "" || len(ce.Traceback) == 0 {
-				t.Fatalf("prepare(%q): error %v is not a user-facing *compiled.Error", code, err)
+				t.Fatalf("prepare(%q): error %v is not a user-facing *engine.Error", code, err)
 			}
 			return
 		}

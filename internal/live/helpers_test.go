@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 )
 
 // workerBinary is the conclab-live program, built once by TestMain.
@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// recorder is an Output that keeps everything.
+// recorder is an engine.Output that keeps everything.
 type recorder struct {
 	mu       sync.Mutex
 	stdout   strings.Builder
@@ -68,7 +68,7 @@ func (r *recorder) Input(ctx context.Context, prompt string, password bool) (str
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.inputs) == 0 {
-		return "", compiled.ErrNoStdin
+		return "", engine.ErrNoStdin
 	}
 	s := r.inputs[0]
 	r.inputs = r.inputs[1:]
@@ -115,16 +115,16 @@ func newTestEngine(t testing.TB) *Engine {
 
 // run executes a cell with a bound on time, failing the test on a kernel
 // error (not on a cell error, which it returns).
-func run(t testing.TB, e *Engine, code string) (*recorder, *compiled.Error) {
+func run(t testing.TB, e *Engine, code string) (*recorder, *engine.Error) {
 	t.Helper()
 	out := &recorder{}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	err := e.Execute(ctx, code, out)
+	err := e.Execute(ctx, engine.Cell{Code: code}, out)
 	if err == nil {
 		return out, nil
 	}
-	var ce *compiled.Error
+	var ce *engine.Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("Execute(%q): kernel error %v", code, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live/internal/liveproto"
 )
 
@@ -43,7 +43,7 @@ type knowledge struct {
 
 // prepare parses a live cell, rejects what the interpreter cannot run, and
 // returns the plan the worker evaluates. A problem of the cell comes back as
-// a *compiled.Error.
+// a *engine.Error.
 func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	c, err := cell.Parse(code)
 	if err != nil {
@@ -397,9 +397,9 @@ var valueBuiltins = map[string]bool{
 func syntaxError(err error) error {
 	var ce *cell.Error
 	if errors.As(err, &ce) {
-		return &compiled.Error{Name: "SyntaxError", Value: firstLine(ce.Error()), Traceback: strings.Split(ce.Error(), "\n")}
+		return &engine.Error{Name: "SyntaxError", Value: firstLine(ce.Error()), Traceback: strings.Split(ce.Error(), "\n")}
 	}
-	return &compiled.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: []string{err.Error()}}
+	return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: []string{err.Error()}}
 }
 
 // unsupported is the answer to a construct live cells cannot run.
@@ -413,7 +413,7 @@ func unsupported(line int, what, hint string) error {
 		tb = append(tb, hint)
 	}
 	tb = append(tb, "Run the cell without %live to use the compiled engine, which supports all of Go 1.26.")
-	return &compiled.Error{Name: "NotInLive", Value: msg, Traceback: tb}
+	return &engine.Error{Name: "NotInLive", Value: msg, Traceback: tb}
 }
 
 func firstLine(s string) string {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/conclab/conclab/internal/compiled"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live/internal/liveproto"
 )
 
@@ -45,9 +45,9 @@ func TestPrepareRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := prepare(tt.code, testKnowledge(tt.live))
-			var ce *compiled.Error
+			var ce *engine.Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("prepare(%q) = %v, want a *compiled.Error", tt.code, err)
+				t.Fatalf("prepare(%q) = %v, want a *engine.Error", tt.code, err)
 			}
 			if ce.Name != "NotInLive" || !strings.Contains(ce.Value, tt.want) {
 				t.Errorf("error = %s: %s, want NotInLive containing %q", ce.Name, ce.Value, tt.want)
@@ -84,7 +84,7 @@ func TestPrepareAccepts(t *testing.T) {
 
 func TestPrepareSyntaxError(t *testing.T) {
 	_, err := prepare("x := \nfmt.Println(", testKnowledge(nil))
-	var ce *compiled.Error
+	var ce *engine.Error
 	if !errors.As(err, &ce) || ce.Name != "SyntaxError" || !strings.HasPrefix(ce.Value, "line ") {
 		t.Fatalf("got %v, want a SyntaxError with a cell line", err)
 	}

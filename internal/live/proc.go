@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live/internal/liveproto"
 	"github.com/conclab/conclab/internal/memlimit"
 	"github.com/conclab/conclab/internal/procgroup"
@@ -35,12 +36,11 @@ type proc struct {
 	marks   [2]chan struct{} // one per stream: stdout, stderr
 	streams sync.WaitGroup   // the stream readers
 	tail    *tailBuffer      // the end of stderr, for crash reports
-	stdin   *os.File         // the worker's stdin, for input requests
-	// stdinClosed is set once stdin was closed (the frontend allows no input).
-	stdinClosed bool
-	dir         string // the display FIFOs live here
-	disp        *display.Channel
-	served      <-chan error
+	stdin   *os.File         // the worker's stdin, watched for reads
+	input   *engine.Stdin    // stdin, for the answers to input requests
+	dir     string           // the display FIFOs live here
+	disp    *display.Channel
+	served  <-chan error
 
 	tree *memlimit.Tree // the worker's memory limit; nil without one
 
@@ -104,7 +104,7 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 		return nil, fmt.Errorf("start live worker: %w", err)
 	}
 	closers = append(closers, reqR, repW, outW, errW, inR)
-	p.req, p.stdin = reqW, inW
+	p.req, p.stdin, p.input = reqW, inW, engine.NewStdin(inW)
 
 	cmd := exec.Command(opt.Binary, opt.Args...)
 	cmd.Dir = opt.Dir
@@ -122,7 +122,7 @@ func start(opt Options, emit func(name string, text []byte), h display.Handler) 
 		for _, f := range []*os.File{reqW, repR, outR, errR, inW} {
 			f.Close()
 		}
-		p.req, p.stdin = nil, nil
+		p.req, p.stdin, p.input = nil, nil, nil
 		return nil, fmt.Errorf("start live worker: %w", err)
 	}
 	p.cmd, p.pid = cmd, cmd.Process.Pid
@@ -318,8 +318,8 @@ func (p *proc) release() {
 		p.req = nil
 	}
 	p.reqMu.Unlock()
-	if p.stdin != nil {
-		p.stdin.Close()
+	if p.input != nil {
+		p.input.Close()
 	}
 	if p.disp != nil {
 		p.disp.Close()
