@@ -100,8 +100,9 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	if err := ck.check(declFile, body); err != nil {
 		return nil, err
 	}
-	declText = applyEdits(declText, loopVarEdits(fset, declFile, declText, len(declPrefix)))
-	bodyText = applyEdits(bodyText, loopVarEdits(fset, body, bodyText, len(bodyPrefix)))
+	info := resolve(fset, declFile, bodyFile)
+	declText = applyEdits(declText, loopVarEdits(fset, info, declFile, declText, len(declPrefix)))
+	bodyText = applyEdits(bodyText, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix)))
 	p.Segments = segments(order(fset, decls, body), declText, bodyText)
 	p.Imports = append(p.Imports, ck.autoImports()...)
 	if n := len(p.Segments); n > 0 && !p.Segments[n-1].Decls {
