@@ -39,8 +39,7 @@ type Options struct {
 	// Logger gets a line saying which mechanism is in force.
 	Logger *slog.Logger
 
-	proc   string // procfs root; "/proc" when empty
-	cgroup string // a cgroup hierarchy's root for tests; found in mountinfo when empty
+	proc string // procfs root; "/proc" when empty
 }
 
 // A Limiter starts limited trees. It is safe for concurrent use.
