@@ -146,7 +146,8 @@ func (e *Engine) Warm(ctx context.Context) error {
 func (e *Engine) Execute(ctx context.Context, c *cell.Cell, id int, st Settings, out Output) error {
 	prog, err := e.session.ComposeWith(c, id, cell.ComposeOptions{Trace: st.Trace})
 	if err != nil {
-		return &Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		line, _, _ := strings.Cut(err.Error(), "\n")
+		return &Error{Name: "CompileError", Value: line, Traceback: splitLines(err.Error())}
 	}
 	if err := e.repair(out); err != nil {
 		return err

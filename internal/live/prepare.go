@@ -398,9 +398,11 @@ var valueBuiltins = map[string]bool{
 func syntaxError(err error) error {
 	var ce *cell.Error
 	if errors.As(err, &ce) {
-		return &compiled.Error{Name: "SyntaxError", Value: firstLine(ce.Error()), Traceback: strings.Split(ce.Error(), "\n")}
+		line, _, _ := strings.Cut(ce.Error(), "\n")
+		return &compiled.Error{Name: "SyntaxError", Value: line, Traceback: strings.Split(ce.Error(), "\n")}
 	}
-	return &compiled.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: []string{err.Error()}}
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return &compiled.Error{Name: "SyntaxError", Value: line, Traceback: []string{err.Error()}}
 }
 
 // unsupported is the answer to a construct live cells cannot run.
@@ -415,9 +417,4 @@ func unsupported(line int, what, hint string) error {
 	}
 	tb = append(tb, "Run the cell without %live to use the compiled engine, which supports all of Go 1.26.")
 	return &compiled.Error{Name: "NotInLive", Value: msg, Traceback: tb}
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }
