@@ -13,7 +13,7 @@ STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 GOFILES := $(shell find . -name '*.go' -not -path './.venv/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: lab install build test test-go test-py test-browser chromium vet bench notebooks stress clean
+.PHONY: lab install build generate test test-go test-py test-browser chromium vet bench notebooks stress clean
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -28,6 +28,14 @@ build: $(BIN) $(LIVEBIN)
 # The kernel and, next to it, the live engine's worker (the interpreter).
 $(BIN) $(LIVEBIN) &: $(GOFILES)
 	$(GO) build -o bin/ ./cmd/conclab ./cmd/conclab-live
+
+# Regenerate every generated file, with the tool versions pinned in go.mod. The
+# live worker's symbol tables first: the package list is made from them.
+# A test of each generated file fails when it is stale.
+SYMBOLS := ./internal/live/worker/symbols
+generate:
+	$(GO) generate $(SYMBOLS)
+	$(GO) generate $$($(GO) list ./... | grep -vx 'github.com/conclab/conclab/$(patsubst ./%,%,$(SYMBOLS))')
 
 $(STAMP): requirements.txt
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
