@@ -66,7 +66,7 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 		}
 		if !k.paths[ref.Path] {
 			return nil, unsupported(d.Line, "package "+strconv.Quote(ref.Path)+" is not available in live cells",
-				"Live cells can import the standard library (as of Go 1.22), demos, plots and gonbui.")
+				"Live cells can import the standard library (as of Go 1.22), demos, plots, check and gonbui.")
 		}
 		explicit[ref.Name] = ref.Path
 		p.Imports = append(p.Imports, ref)
