@@ -13,7 +13,7 @@ STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 GOFILES := $(shell find . -name '*.go' -not -path './.venv/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: lab install build test test-go test-py test-browser chromium vet bench notebooks stress clean
+.PHONY: lab install build generate test test-go test-py test-browser chromium vet bench notebooks stress clean
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -29,6 +29,14 @@ build: $(BIN) $(LIVEBIN)
 $(BIN) $(LIVEBIN) &: $(GOFILES)
 	$(GO) build -o bin/ ./cmd/conclab ./cmd/conclab-live
 
+# Regenerate every generated file, with the tool versions pinned in go.mod. The
+# live worker's symbol tables first: the package list is made from them.
+# A test of each generated file fails when it is stale.
+SYMBOLS := ./internal/live/worker/symbols
+generate:
+	$(GO) generate $(SYMBOLS)
+	$(GO) generate $$($(GO) list ./... | grep -vx 'github.com/conclab/conclab/$(patsubst ./%,%,$(SYMBOLS))')
+
 $(STAMP): requirements.txt
 	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
@@ -42,13 +50,16 @@ $(TSTAMP): requirements-test.txt requirements.txt
 
 test: vet test-go test-py test-browser
 
+# staticcheck's version is pinned in go.mod (a tool dependency). ./... is the
+# main module: third_party/zmq4 is a module of its own, so it is not checked.
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
+# -race: the project is about concurrency, and so are its own goroutines.
 test-go: $(TSTAMP)
-	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test ./...
-	$(GO) test -race ./check/...
+	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test -race ./...
 
 test-py: install $(TSTAMP)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests bench --ignore=tests/test_lab.py

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/trace"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -164,17 +165,21 @@ func BenchmarkGoroutines100k(b *testing.B) {
 func BenchmarkFourCPUBound(b *testing.B) {
 	rounds := workload.Rounds(100 * time.Millisecond)
 	var tBare, tRec time.Duration
+	var bare, rec atomic.Uint64 // the results: both ways do the same work
 	for b.Loop() {
 		start := time.Now()
 		var wg sync.WaitGroup
 		for range 4 {
-			wg.Go(func() { workload.Work(rounds) })
+			wg.Go(func() { bare.Add(workload.Work(rounds)) })
 		}
 		wg.Wait()
 		tBare += time.Since(start)
 		start = time.Now()
-		demos.Goroutines(4, func(*demos.T) { workload.Work(rounds) })
+		demos.Goroutines(4, func(*demos.T) { rec.Add(workload.Work(rounds)) })
 		tRec += time.Since(start)
+	}
+	if bare.Load() != rec.Load() {
+		b.Fatalf("recorded work computed %#x, bare %#x", rec.Load(), bare.Load())
 	}
 	b.ReportMetric(float64(tRec)/float64(tBare), "recorded/bare")
 }

@@ -47,7 +47,7 @@ func ExampleCountPrimes() {
 func ExampleSpin() {
 	rec := demos.Goroutines(2, func(t *demos.T) {
 		t.Phase("cpu")
-		workload.Spin(5 * time.Millisecond)
+		_ = workload.Spin(5 * time.Millisecond) // the time is the point, not the value
 	})
 	fmt.Println(len(rec.Tasks), rec.Tasks[0].Duration() >= 5*time.Millisecond)
 	// Output: 2 true

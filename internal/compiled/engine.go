@@ -127,13 +127,15 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 	if parsed == nil {
 		var err error
 		if parsed, err = cell.Parse(c.Code); err != nil {
-			return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+			line, _, _ := strings.Cut(err.Error(), "\n")
+			return &engine.Error{Name: "SyntaxError", Value: line, Traceback: splitLines(err.Error())}
 		}
 	}
 	st := c.Settings
 	prog, err := e.session.ComposeWith(parsed, c.ID, cell.ComposeOptions{Trace: st.Trace})
 	if err != nil {
-		return &engine.Error{Name: "CompileError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		line, _, _ := strings.Cut(err.Error(), "\n")
+		return &engine.Error{Name: "CompileError", Value: line, Traceback: splitLines(err.Error())}
 	}
 	if err := e.repair(out); err != nil {
 		return err

@@ -41,13 +41,14 @@ type toolchain struct {
 	goCmd string
 	dir   string // the cell module
 
-	setup    sync.Once
-	setupErr error
-	toolDir  string // compile and link
-	goroot   string
-	lang     string // -lang, from the cell module's go line
-	module   string // the cell module's path
-	goenv    map[string]string
+	setupMu   sync.Mutex // held while init runs
+	setupDone bool       // init has an answer: setupErr, or the fields below
+	setupErr  error
+	toolDir   string // compile and link
+	goroot    string
+	lang      string // -lang, from the cell module's go line
+	module    string // the cell module's path
+	goenv     map[string]string
 
 	mu   sync.Mutex
 	pkgs [2]map[string]pkgFile // by race: import path -> compiled package
@@ -132,43 +133,53 @@ func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string
 	return nil
 }
 
-// init finds the tools and the language version once.
+// init finds the tools and the language version once. A try that ctx
+// stopped (the first cell was interrupted) is not an answer: the next call
+// tries again, so that one interrupt does not send every later cell to the
+// go command.
 func (t *toolchain) init(ctx context.Context) error {
-	t.setup.Do(func() {
-		names := []string{"GOTOOLDIR", "GOROOT", "GOARCH", "GOOS", "GOAMD64", "GOARM64", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"}
-		out, err := t.goOutput(ctx, nil, append([]string{"env"}, names...)...)
-		if err != nil {
-			t.setupErr = err
-			return
-		}
-		values := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if len(values) != len(names) {
-			t.setupErr = fmt.Errorf("go env: unexpected output %q", out)
-			return
-		}
-		t.goenv = map[string]string{}
-		for i, n := range names {
-			t.goenv[n] = values[i]
-		}
-		t.toolDir, t.goroot = t.goenv["GOTOOLDIR"], t.goenv["GOROOT"]
-		mod, err := os.ReadFile(filepath.Join(t.dir, "go.mod"))
-		if err != nil {
-			t.setupErr = err
-			return
-		}
-		for _, l := range strings.Split(string(mod), "\n") {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(l), "go "); ok {
-				t.lang = "go" + strings.Join(strings.SplitN(strings.TrimSpace(v), ".", 3)[:2], ".")
-			}
-			if v, ok := strings.CutPrefix(strings.TrimSpace(l), "module "); ok {
-				t.module = strings.TrimSpace(v)
-			}
-		}
-		if t.lang == "" {
-			t.setupErr = errors.New("cell module has no go line")
-		}
-	})
+	t.setupMu.Lock()
+	defer t.setupMu.Unlock()
+	if t.setupDone {
+		return t.setupErr
+	}
+	t.setupErr = t.setup(ctx)
+	t.setupDone = t.setupErr == nil || ctx.Err() == nil
 	return t.setupErr
+}
+
+// setup does init's work.
+func (t *toolchain) setup(ctx context.Context) error {
+	names := []string{"GOTOOLDIR", "GOROOT", "GOARCH", "GOOS", "GOAMD64", "GOARM64", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"}
+	out, err := t.goOutput(ctx, nil, append([]string{"env"}, names...)...)
+	if err != nil {
+		return err
+	}
+	values := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(values) != len(names) {
+		return fmt.Errorf("go env: unexpected output %q", out)
+	}
+	t.goenv = map[string]string{}
+	for i, n := range names {
+		t.goenv[n] = values[i]
+	}
+	t.toolDir, t.goroot = t.goenv["GOTOOLDIR"], t.goenv["GOROOT"]
+	mod, err := os.ReadFile(filepath.Join(t.dir, "go.mod"))
+	if err != nil {
+		return fmt.Errorf("cell module: %w", err)
+	}
+	for _, l := range strings.Split(string(mod), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "go "); ok {
+			t.lang = "go" + strings.Join(strings.SplitN(strings.TrimSpace(v), ".", 3)[:2], ".")
+		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "module "); ok {
+			t.module = strings.TrimSpace(v)
+		}
+	}
+	if t.lang == "" {
+		return errors.New("cell module has no go line")
+	}
+	return nil
 }
 
 // importNeeds says what in a program's imports asks for the go command.

@@ -104,3 +104,33 @@ func TestToolchainBuildsDirectly(t *testing.T) {
 		t.Errorf("cgo program: %v, want errIndirect", err)
 	}
 }
+
+// An interrupted first init is not the answer for later cells: they would
+// all go through the go command.
+func TestToolchainInitRetriesAfterCancel(t *testing.T) {
+	ws, err := workspace.Create(t.TempDir(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := newToolchain("go", ws.Dir)
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := tc.init(canceled); err == nil {
+		t.Fatal("init with a canceled context succeeded")
+	}
+	if err := tc.init(context.Background()); err != nil {
+		t.Fatalf("init after a canceled one: %v", err)
+	}
+	if tc.lang == "" || tc.toolDir == "" {
+		t.Errorf("init left lang %q, tool dir %q", tc.lang, tc.toolDir)
+	}
+	// A failure of its own is the answer.
+	broken := newToolchain("go", t.TempDir()) // no go.mod
+	first := broken.init(context.Background())
+	if first == nil {
+		t.Fatal("init without a cell module succeeded")
+	}
+	if err := broken.init(context.Background()); err != first {
+		t.Errorf("second init = %v, want the first answer %v", err, first)
+	}
+}

@@ -76,15 +76,8 @@ func (p *packages) list(ctx context.Context, args ...string) ([]*listedPackage, 
 		pkgs = append(pkgs, lp)
 	}
 	if runErr != nil {
-		return pkgs, fmt.Errorf("go list: %w: %s", runErr, firstLine(stderr.String()))
+		line, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+		return pkgs, fmt.Errorf("go list: %w: %s", runErr, line)
 	}
 	return pkgs, nil
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -57,11 +57,10 @@ func envValue(t testing.TB, env []string, name string) string {
 
 // fakeProgram talks to a Channel the way gonbui does, from inside the test.
 type fakeProgram struct {
-	w    *os.File
-	r    *os.File
-	enc  *gob.Encoder
-	dec  *gob.Decoder
-	back bool
+	w   *os.File
+	r   *os.File
+	enc *gob.Encoder
+	dec *gob.Decoder
 }
 
 // openLikeGonbui opens the pipes in gonbui's order: writer, then reader.

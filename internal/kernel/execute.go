@@ -160,7 +160,8 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 	}
 	c, err := cell.Parse(code)
 	if err != nil {
-		return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: splitLines(err.Error())}
+		line, _, _ := strings.Cut(err.Error(), "\n")
+		return &engine.Error{Name: "SyntaxError", Value: line, Traceback: splitLines(err.Error())}
 	}
 	if c.CellMagic != nil {
 		return k.runCellMagic(ctx, c.CellMagic, out)

@@ -30,4 +30,4 @@ func helpDisplay(magics magic.Registry[magicHandler], memory string) display.Dat
 
 const helpIntro = "conclab cells are Go. Declarations (import, func, type, var, const) are remembered " +
 	"from cell to cell; a new one with the same name replaces the old. Other statements run in main. " +
-	"Missing imports are added for you, including demos, plots and gonbui."
+	"Missing imports are added for you, including demos, plots, check and gonbui."

@@ -189,7 +189,7 @@ func (k *Kernel) serve(ctx context.Context) error {
 		k.log.Info("shutdown", "restart", restart)
 	case <-watchParent(ctx):
 		k.log.Info("shutdown: the process that started this kernel is gone")
-	case sig := <-sigLoop(sigs, k):
+	case sig := <-sigLoop(ctx, sigs, k):
 		k.log.Info("stopped by signal", "signal", sig.String())
 	}
 	stopLoops()
@@ -208,17 +208,23 @@ func (k *Kernel) serve(ctx context.Context) error {
 }
 
 // sigLoop interrupts the running cell on each SIGINT and returns the first
-// signal that should end the kernel.
-func sigLoop(sigs <-chan os.Signal, k *Kernel) <-chan os.Signal {
+// signal that should end the kernel. It stops when ctx is done: signal.Stop
+// does not close sigs, so ranging over it would outlive the kernel.
+func sigLoop(ctx context.Context, sigs <-chan os.Signal, k *Kernel) <-chan os.Signal {
 	end := make(chan os.Signal, 1)
 	go func() {
-		for sig := range sigs {
-			if sig == syscall.SIGINT {
-				k.interrupt()
-				continue
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sig := <-sigs:
+				if sig == syscall.SIGINT {
+					k.interrupt()
+					continue
+				}
+				end <- sig
+				return
 			}
-			end <- sig
-			return
 		}
 	}()
 	return end

@@ -69,7 +69,8 @@ func crashCause(waitErr error, stderr string) (name, value string) {
 func exitText(waitErr error, stderr string) string {
 	text := "the live worker " + procgroup.Status(waitErr)
 	if s := strings.TrimSpace(stderr); s != "" {
-		text += ": " + firstLine(s)
+		line, _, _ := strings.Cut(s, "\n")
+		text += ": " + line
 	}
 	return text
 }

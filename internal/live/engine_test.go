@@ -515,3 +515,30 @@ f.Close()`)
 		t.Errorf("next cell: stdout = %q", got)
 	}
 }
+
+// Live cells grade exercises with check: a right answer passes, and a
+// deadlocked one fails without hanging the cell.
+func TestCheckInLiveCells(t *testing.T) {
+	e := newTestEngine(t)
+	out := mustRun(t, e, `ok := check.Run("counter", check.Options{Runs: 5}, func(c *check.C) {
+	var mu sync.Mutex
+	n := 0
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); mu.Lock(); n++; mu.Unlock() }()
+	}
+	wg.Wait()
+	if n != 4 {
+		c.Errorf("n = %d", n)
+	}
+})
+stuck := check.Run("stuck", check.Options{Runs: 2, Timeout: 200 * time.Millisecond}, func(c *check.C) {
+	ch := make(chan int)
+	ch <- 1
+})
+fmt.Println(ok.OK(), stuck.OK(), stuck.Failed()[check.Stuck] > 0)`)
+	if got := out.Stdout(); got != "true false true\n" {
+		t.Errorf("stdout = %q, want the right answer passed and the stuck one failed", got)
+	}
+}

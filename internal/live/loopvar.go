@@ -1,8 +1,10 @@
 package live
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
+	gotypes "go/types"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,10 +27,31 @@ type edit struct {
 	text    string
 }
 
+// resolve type-checks a cell's files as far as they go, for the objects its
+// identifiers denote. A cell uses the session's names and packages, which
+// the checker does not know: those are errors, ignored here, while the
+// cell's own variables, fields and scopes resolve as the compiler does.
+func resolve(fset *token.FileSet, files ...*ast.File) *gotypes.Info {
+	info := &gotypes.Info{Defs: map[*ast.Ident]gotypes.Object{}, Uses: map[*ast.Ident]gotypes.Object{}}
+	conf := gotypes.Config{
+		Error:    func(error) {},
+		Importer: noImporter{},
+	}
+	_, _ = conf.Check("main", fset, files, info) // errors expected: see above
+	return info
+}
+
+// noImporter imports nothing: resolve needs only the cell's own objects.
+type noImporter struct{}
+
+func (noImporter) Import(path string) (*gotypes.Package, error) {
+	return nil, fmt.Errorf("import %q: not loaded for loop variable analysis", path)
+}
+
 // loopVarEdits finds the loops of root that need per-iteration copies. src
 // is the parsed chunk and prefix the length of the text before it in the
-// parsed file; root must come from a parse with object resolution.
-func loopVarEdits(fset *token.FileSet, root ast.Node, src string, prefix int) []edit {
+// parsed file; info resolves root's identifiers (see resolve).
+func loopVarEdits(fset *token.FileSet, info *gotypes.Info, root ast.Node, src string, prefix int) []edit {
 	var edits []edit
 	off := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	ast.Inspect(root, func(n ast.Node) bool {
@@ -50,13 +73,14 @@ func loopVarEdits(fset *token.FileSet, root ast.Node, src string, prefix int) []
 		}
 		var decls []string
 		for _, v := range vars {
-			if v.Obj == nil || !captured(body, v.Obj) || threeClause && assigned(body, v.Obj) {
+			obj := info.Defs[v]
+			if obj == nil || !captured(info, body, obj) || threeClause && assigned(info, body, obj) {
 				continue
 			}
 			fresh := freshName(src, v.Name)
 			decls = append(decls, fresh+" := "+v.Name+";")
 			ast.Inspect(body, func(n ast.Node) bool {
-				if id, ok := n.(*ast.Ident); ok && id.Obj == v.Obj {
+				if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
 					edits = append(edits, edit{at: off(id.Pos()), end: off(id.End()), text: fresh})
 				}
 				return true
@@ -113,7 +137,7 @@ func idents(xs ...ast.Expr) []*ast.Ident {
 
 // captured reports whether body uses obj inside a func literal or takes its
 // address: the two ways a loop variable outlives its iteration.
-func captured(body *ast.BlockStmt, obj *ast.Object) bool {
+func captured(info *gotypes.Info, body *ast.BlockStmt, obj gotypes.Object) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		if found {
@@ -121,10 +145,10 @@ func captured(body *ast.BlockStmt, obj *ast.Object) bool {
 		}
 		switch n := n.(type) {
 		case *ast.FuncLit:
-			found = uses(n.Body, obj)
+			found = uses(info, n.Body, obj)
 			return false
 		case *ast.UnaryExpr:
-			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND && id.Obj == obj {
+			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND && info.Uses[id] == obj {
 				found = true
 			}
 		}
@@ -134,10 +158,10 @@ func captured(body *ast.BlockStmt, obj *ast.Object) bool {
 }
 
 // uses reports whether obj appears in n.
-func uses(n ast.Node, obj *ast.Object) bool {
+func uses(info *gotypes.Info, n ast.Node, obj gotypes.Object) bool {
 	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && id.Obj == obj {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
 			found = true
 		}
 		return !found
@@ -146,8 +170,8 @@ func uses(n ast.Node, obj *ast.Object) bool {
 }
 
 // assigned reports whether body changes obj outside closures (=, op=, ++, --).
-func assigned(body *ast.BlockStmt, obj *ast.Object) bool {
-	is := func(x ast.Expr) bool { id, ok := x.(*ast.Ident); return ok && id.Obj == obj }
+func assigned(info *gotypes.Info, body *ast.BlockStmt, obj gotypes.Object) bool {
+	is := func(x ast.Expr) bool { id, ok := x.(*ast.Ident); return ok && info.Uses[id] == obj }
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {

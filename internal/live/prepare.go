@@ -66,7 +66,7 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 		}
 		if !k.paths[ref.Path] {
 			return nil, unsupported(d.Line, "package "+strconv.Quote(ref.Path)+" is not available in live cells",
-				"Live cells can import the standard library (as of Go 1.22), demos, plots and gonbui.")
+				"Live cells can import the standard library (as of Go 1.22), demos, plots, check and gonbui.")
 		}
 		explicit[ref.Name] = ref.Path
 		p.Imports = append(p.Imports, ref)
@@ -100,8 +100,9 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	if err := ck.check(declFile, body); err != nil {
 		return nil, err
 	}
-	declText = applyEdits(declText, loopVarEdits(fset, declFile, declText, len(declPrefix)))
-	bodyText = applyEdits(bodyText, loopVarEdits(fset, body, bodyText, len(bodyPrefix)))
+	info := resolve(fset, declFile, bodyFile)
+	declText = applyEdits(declText, loopVarEdits(fset, info, declFile, declText, len(declPrefix)))
+	bodyText = applyEdits(bodyText, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix)))
 	p.Segments = segments(order(fset, decls, body), declText, bodyText)
 	p.Imports = append(p.Imports, ck.autoImports()...)
 	if n := len(p.Segments); n > 0 && !p.Segments[n-1].Decls {
@@ -397,9 +398,11 @@ var valueBuiltins = map[string]bool{
 func syntaxError(err error) error {
 	var ce *cell.Error
 	if errors.As(err, &ce) {
-		return &engine.Error{Name: "SyntaxError", Value: firstLine(ce.Error()), Traceback: strings.Split(ce.Error(), "\n")}
+		line, _, _ := strings.Cut(ce.Error(), "\n")
+		return &engine.Error{Name: "SyntaxError", Value: line, Traceback: strings.Split(ce.Error(), "\n")}
 	}
-	return &engine.Error{Name: "SyntaxError", Value: firstLine(err.Error()), Traceback: []string{err.Error()}}
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return &engine.Error{Name: "SyntaxError", Value: line, Traceback: []string{err.Error()}}
 }
 
 // unsupported is the answer to a construct live cells cannot run.
@@ -414,9 +417,4 @@ func unsupported(line int, what, hint string) error {
 	}
 	tb = append(tb, "Run the cell without %live to use the compiled engine, which supports all of Go 1.26.")
 	return &engine.Error{Name: "NotInLive", Value: msg, Traceback: tb}
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }

@@ -221,6 +221,11 @@ func TestLoopVarRewrite(t *testing.T) {
 			code: "v_1 := 0\nfor _, v := range xs {\n\tgo func() { use(v, v_1) }()\n}",
 			want: "\n{for _, v := range xs { v_2 := v;\n\tgo func() { use(v_2, v_1) }()\n}\n}",
 		},
+		{
+			name: "a struct field of the same name is not the loop variable",
+			code: "type T struct{ v int }\nfor _, v := range xs {\n\tgo func() { use(T{v: v}) }()\n}",
+			want: "\n{for _, v := range xs { v_1 := v;\n\tgo func() { use(T{v: v_1}) }()\n}\n}",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

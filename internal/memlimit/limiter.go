@@ -39,8 +39,7 @@ type Options struct {
 	// Logger gets a line saying which mechanism is in force.
 	Logger *slog.Logger
 
-	proc   string // procfs root; "/proc" when empty
-	cgroup string // a cgroup hierarchy's root for tests; found in mountinfo when empty
+	proc string // procfs root; "/proc" when empty
 }
 
 // A Limiter starts limited trees. It is safe for concurrent use.
@@ -131,18 +130,13 @@ func (l *Limiter) Mechanism() string {
 	if l.opt.Backstop > 0 {
 		backstop = "RLIMIT_DATA of " + Size(l.opt.Limit+l.opt.Backstop)
 	}
+	why, _, _ := strings.Cut(l.why, "\n")
 	return fmt.Sprintf("polling the cell's processes every %v, %s (no cgroup: %s)",
-		l.opt.Interval, backstop, firstLine(l.why))
+		l.opt.Interval, backstop, why)
 }
 
 // UsesCgroup reports whether trees get a cgroup.
 func (l *Limiter) UsesCgroup() bool { return l.h != nil }
-
-// firstLine is s up to its first newline.
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
-}
 
 // Size writes n bytes as "256 MB" or "1.5 GB", as the kernel's other
 // messages do.

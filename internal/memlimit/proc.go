@@ -163,23 +163,3 @@ func (p procfs) pids() ([]int, error) {
 	}
 	return out, nil
 }
-
-// descendants lists the processes below pid, as far as their parents'
-// children lists show them now.
-func (p procfs) descendants(pid int) []int {
-	var out []int
-	todo := []int{pid}
-	seen := map[int]bool{pid: true}
-	for len(todo) > 0 {
-		next := todo[len(todo)-1]
-		todo = todo[:len(todo)-1]
-		for _, c := range p.children(next) {
-			if !seen[c] {
-				seen[c] = true
-				out = append(out, c)
-				todo = append(todo, c)
-			}
-		}
-	}
-	return out
-}

@@ -3,6 +3,7 @@ package memlimit
 import (
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,7 +32,8 @@ func TestMain(m *testing.M) {
 			time.Sleep(time.Millisecond)
 		}
 		time.Sleep(time.Minute)
-		os.Exit(len(keep) & 0)
+		runtime.KeepAlive(keep)
+		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }

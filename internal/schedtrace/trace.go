@@ -190,7 +190,7 @@ func Read(r io.Reader, opt Options) (t *Trace, err error) {
 			break
 		}
 		if err != nil {
-			incomplete = firstLine(err.Error())
+			incomplete, _, _ = strings.Cut(err.Error(), "\n")
 			break
 		}
 		if opt.MaxEvents > 0 && b.events >= opt.MaxEvents && ev.Kind() != trace.EventSync {
@@ -208,13 +208,4 @@ func Read(r io.Reader, opt Options) (t *Trace, err error) {
 	t = b.finish(incomplete)
 	t.Limited = limited
 	return t, nil
-}
-
-func firstLine(s string) string {
-	for i := range len(s) {
-		if s[i] == '\n' {
-			return s[:i]
-		}
-	}
-	return s
 }

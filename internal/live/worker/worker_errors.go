@@ -54,7 +54,7 @@ func compileError(err error, line int) *liveproto.CellError {
 		tb = append(tb, "The live interpreter knows the standard library of Go 1.22; newer functions, and generic ones, need the compiled engine (run the cell without %live).")
 	}
 	if strings.Contains(msg, "unable to find source related to") {
-		tb = append(tb, "Live cells can import the standard library, demos, plots and gonbui.")
+		tb = append(tb, "Live cells can import the standard library, demos, plots, check and gonbui.")
 	}
 	return &liveproto.CellError{Name: "CompileError", Value: first(msg), Traceback: tb}
 }

@@ -21,7 +21,7 @@ func TestGeneratedListIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatal("internal/live/internal/liveproto/packages_gen.go is stale: run go generate ./internal/live/...")
+		t.Fatal("internal/live/internal/liveproto/packages_gen.go is stale: run make generate")
 	}
 }
 

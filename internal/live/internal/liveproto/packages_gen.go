@@ -64,6 +64,7 @@ var packages = map[string]string{
 	"expvar":                           "expvar",
 	"flag":                             "flag",
 	"fmt":                              "fmt",
+	"github.com/conclab/conclab/check": "check",
 	"github.com/conclab/conclab/demos": "demos",
 	"github.com/conclab/conclab/demos/hazard":   "hazard",
 	"github.com/conclab/conclab/demos/ipc":      "ipc",

@@ -12,6 +12,7 @@ import (
 func init() {
 	Symbols["github.com/conclab/conclab/plots/plots"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Bars":          reflect.ValueOf(plots.Bars),
 		"Compare":       reflect.ValueOf(plots.Compare),
 		"DefaultWidth":  reflect.ValueOf(plots.DefaultWidth),
 		"Distribution":  reflect.ValueOf(plots.Distribution),
@@ -29,6 +30,7 @@ func init() {
 
 		// type definitions
 		"Amdahl":      reflect.ValueOf((*plots.Amdahl)(nil)),
+		"Bar":         reflect.ValueOf((*plots.Bar)(nil)),
 		"Chart":       reflect.ValueOf((*plots.Chart)(nil)),
 		"Lanes":       reflect.ValueOf((*plots.Lanes)(nil)),
 		"Palette":     reflect.ValueOf((*plots.Palette)(nil)),
