@@ -19,6 +19,9 @@ func TestLiveTrace(t *testing.T) {
 		{"%live\nfmt.Println(\"%trace\")", ""},
 		{"%live\n%tracer", ""},
 		{"%live\n// %trace in a comment is not a magic", ""},
+		{"%live\ns := `\n%trace\n`\nfmt.Println(s)", ""},
+		{"%live\n/*\n%trace\n*/\nx := 1", ""},
+		{"%live\nx := 1\n%trace -v", "line 3"},
 	}
 	for _, tt := range tests {
 		body, _, ok, _ := live.Strip(tt.cell)
