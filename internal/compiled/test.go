@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/engine"
@@ -23,6 +24,11 @@ var testFunc = regexp.MustCompile(`^(Test|Benchmark|Example|Fuzz)([^a-z].*)?$`)
 // become the cell's output and its report.
 func (e *Engine) executeTest(ctx context.Context, parsed *cell.Cell, prog *cell.Program, st engine.Settings, out engine.Output) error {
 	t := testChoices(*st.Test, parsed)
+	if t.Race && t.Timeout == 0 {
+		// The race detector's runtime does not see a deadlocked test
+		// binary as deadlocked: end it with go test's timeout report.
+		t.Timeout = raceTestTimeout
+	}
 	st.GoFlags = slices.DeleteFunc(slices.Clone(st.GoFlags), func(f string) bool { return f == "-race" || f == "-race=true" })
 	if t.Race {
 		st.GoFlags = append(st.GoFlags, "-race")
@@ -39,6 +45,11 @@ func (e *Engine) executeTest(ctx context.Context, parsed *cell.Cell, prog *cell.
 	command := append([]string{tool, bin, "-test.v=test2json", "-test.paniconexit0"}, t.Args()...)
 	return e.runTest(ctx, prog, command, st, t, out)
 }
+
+// raceTestTimeout is the -timeout of a %test cell run with the race
+// detector and no -timeout of its own: a deadlocked test ends with Go's
+// report of where each goroutine waits.
+const raceTestTimeout = 20 * time.Second
 
 // testChoices fills in what t leaves to the engine, as gonb does: without
 // -run, the tests the cell declares (every test of the notebook when it

@@ -115,7 +115,7 @@ func TestParseBench(t *testing.T) {
 		ok   bool
 	}{
 		{"BenchmarkAdd-2   \t1000000\t      1.5 ns/op\t       0 B/op\t       0 allocs/op\n", benchResult{Name: "BenchmarkAdd", CPU: 2, N: 1000000, NsOp: "1.5", BOp: "0", AllocsOp: "0"}, true},
-		{"BenchmarkAdd \t 300\t 4000 ns/op\n", benchResult{Name: "BenchmarkAdd", N: 300, NsOp: "4000"}, true},
+		{"BenchmarkAdd \t 300\t 4000 ns/op\n", benchResult{Name: "BenchmarkAdd", CPU: 1, N: 300, NsOp: "4000"}, true},
 		{"=== RUN   BenchmarkAdd\n", benchResult{}, false},
 	}
 	for _, tt := range tests {

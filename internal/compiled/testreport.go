@@ -44,6 +44,7 @@ type testReport struct {
 	results map[string]*testResult
 	benches []benchResult
 	all     []string // every output line, in cell terms, for a crash report
+	pending string   // an output line test2json has given only part of
 }
 
 func newTestReport(prog *cell.Program, out engine.Output, verbose bool) *testReport {
@@ -66,7 +67,7 @@ func (r *testReport) Stream(name, text string) {
 	}
 }
 
-func (r *testReport) Display(d display.Data) { r.out.Display(d) }
+func (r *testReport) Display(d display.Data)  { r.out.Display(d) }
 func (r *testReport) Result(d map[string]any) { r.out.Result(d) }
 func (r *testReport) Input(ctx context.Context, prompt string, password bool) (string, error) {
 	return r.out.Input(ctx, prompt, password)
@@ -105,7 +106,14 @@ func (r *testReport) lines(text string) {
 func (r *testReport) event(ev testEvent, shown *strings.Builder) {
 	switch ev.Action {
 	case "output", "bench":
-		text := rewriteTestOutput(r.prog, ev.Output)
+		// test2json passes on a line in pieces when the test wrote it so
+		// (a benchmark's name, then its figures): put it together again.
+		r.pending += ev.Output
+		if !strings.HasSuffix(r.pending, "\n") {
+			return
+		}
+		text := rewriteTestOutput(r.prog, r.pending)
+		r.pending = ""
 		r.all = append(r.all, text)
 		if len(r.all) > 2000 {
 			r.all = r.all[1000:]

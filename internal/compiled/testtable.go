@@ -36,7 +36,7 @@ func rewriteTestOutput(prog *cell.Program, text string) string {
 // A benchResult is one line of a benchmark's results.
 type benchResult struct {
 	Name     string
-	CPU      int // the GOMAXPROCS it ran with; 0 when the name has no suffix
+	CPU      int // the GOMAXPROCS it ran with
 	N        int64
 	NsOp     string
 	BOp      string
@@ -54,7 +54,10 @@ func parseBench(line string) (benchResult, bool) {
 		return benchResult{}, false
 	}
 	b := benchResult{Name: m[1]}
-	b.CPU, _ = strconv.Atoi(m[2])
+	b.CPU = 1 // go test leaves out the suffix for GOMAXPROCS=1
+	if m[2] != "" {
+		b.CPU, _ = strconv.Atoi(m[2])
+	}
 	b.N, _ = strconv.ParseInt(m[3], 10, 64)
 	f := strings.Fields(m[4])
 	for i := 1; i < len(f); i++ {
@@ -87,11 +90,7 @@ func (r *testReport) show() {
 	if len(benches) > 0 {
 		rows := make([][]string, len(benches))
 		for i, b := range benches {
-			cpu := "-"
-			if b.CPU > 0 {
-				cpu = strconv.Itoa(b.CPU)
-			}
-			rows[i] = []string{b.Name, cpu, strconv.FormatInt(b.N, 10), dash(b.NsOp), dash(b.BOp), dash(b.AllocsOp)}
+			rows[i] = []string{b.Name, strconv.Itoa(b.CPU), strconv.FormatInt(b.N, 10), dash(b.NsOp), dash(b.BOp), dash(b.AllocsOp)}
 		}
 		r.out.Display(table([]string{"benchmark", "cpu", "iterations", "ns/op", "B/op", "allocs/op"}, rows))
 	}
