@@ -47,6 +47,8 @@ type Engine struct {
 	tc      *toolchain
 	runs    int // counter for unique per-run file names
 
+	test2json string // the go command's test2json, found by the first %test cell
+
 	warnedStdin bool // told the user once that stdin reads cannot be seen
 
 	// openResult opens the pipe of a cell's shown value; tests make it fail.
@@ -139,6 +141,9 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 	}
 	if err := e.repair(out); err != nil {
 		return err
+	}
+	if st.Test != nil {
+		return e.executeTest(ctx, parsed, prog, st, out)
 	}
 	bin, err := e.build(ctx, prog, st)
 	if err != nil {

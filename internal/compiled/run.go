@@ -71,6 +71,9 @@ type cellRun struct {
 	prog *cell.Program
 	st   engine.Settings
 	out  engine.Output
+	// command runs instead of the binary with the %args, when set (a
+	// %test cell runs its test binary under test2json).
+	command []string
 
 	// closers close what setup opened, at the end of the run; childEnds
 	// are the ends of pipes the program inherits, closed in the kernel
@@ -127,6 +130,9 @@ func (r *cellRun) setup(bin string) error {
 	cwd, _ := os.Getwd()
 	cmd := exec.Command(bin, r.st.Args...)
 	cmd.Args[0] = "cell"
+	if len(r.command) > 0 {
+		cmd = exec.Command(r.command[0], r.command[1:]...)
+	}
 	cmd.Dir = cwd
 	cmd.Env = append(os.Environ(), ch.Env()...)
 	if r.st.GOMAXPROCS > 0 {

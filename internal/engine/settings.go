@@ -13,4 +13,5 @@ type Settings struct {
 	Timeout    time.Duration // >0: stop the program after this long
 	Time       bool          // report wall, CPU and memory after the run (%time)
 	Trace      bool          // record an execution trace, show the scheduler view (%trace)
+	Test       *Test         // non-nil: run the notebook's tests, as go test does (%test)
 }

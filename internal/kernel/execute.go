@@ -172,7 +172,7 @@ func (k *Kernel) execute(ctx context.Context, code string, count int, out *outpu
 			return err
 		}
 	}
-	if len(c.Decls) == 0 && !c.HasBody && c.Main == nil {
+	if len(c.Decls) == 0 && !c.HasBody && c.Main == nil && st.Test == nil {
 		return nil
 	}
 	if c.MainArgs != "" {

@@ -86,6 +86,7 @@ func magicTable() (magic.Registry[magicHandler], error) {
 		mk(line, []string{"gomaxprocs"}, "%gomaxprocs N", "run this cell with GOMAXPROCS=N, 1 to 1024 (N=1 is like Python's GIL: one goroutine runs at a time)", oneArg, lineMagic(magicGOMAXPROCS)),
 		mk(line, []string{"timeout"}, "%timeout DURATION", "stop this cell after DURATION (e.g. 5s, 500ms) with a clear message", oneArg, lineMagic(magicTimeout)),
 		mk(line, []string{"race"}, "%race", "build and run this cell with the race detector", noArgs, lineMagic(magicRace)),
+		mk(line, []string{"test"}, "%test [flags...]", "run the notebook's Test, Benchmark, Example and Fuzz functions (the cell's own, when it declares some) as go test does, with the race detector; flags: -run, -bench, -count, -cpu 1,2,4, -benchmem, -timeout, -v, -short, -race=false", anyArgs, lineMagic(magicTest)),
 		mk(line, []string{"time"}, "%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory", noArgs, lineMagic(magicTime)),
 		mk(line, []string{"trace"}, "%trace", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary; compiled cells only", noArgs, lineMagic(magicTrace)),
 		mk(line, []string{"doc"}, "%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", oneArg, lineMagic((*Kernel).magicDoc)),

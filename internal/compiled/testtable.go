@@ -1,0 +1,165 @@
+package compiled
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/display"
+)
+
+// testPos matches the position the testing package gives t.Log, t.Error
+// and t.Fatal lines: the base name of a composed program's virtual file
+// (see package cell) and a line, "    cell.go:12: message".
+var testPos = regexp.MustCompile(`(?m)^(\s*)(?:cell(\d*)|(generated))\.go:(\d+):`)
+
+// rewriteTestOutput puts a line of a test's output in cell terms: the
+// positions of panics and race reports as Program.Rewrite does, and those
+// of the testing package's log lines.
+func rewriteTestOutput(prog *cell.Program, text string) string {
+	text = prog.Rewrite(text)
+	return testPos.ReplaceAllStringFunc(text, func(m string) string {
+		g := testPos.FindStringSubmatch(m)
+		switch {
+		case g[3] != "":
+			return g[1] + "generated code line " + g[4] + ":"
+		case g[2] != "":
+			return g[1] + "cell [" + g[2] + "] line " + g[4] + ":"
+		}
+		return g[1] + "line " + g[4] + ":"
+	})
+}
+
+// A benchResult is one line of a benchmark's results.
+type benchResult struct {
+	Name     string
+	CPU      int // the GOMAXPROCS it ran with
+	N        int64
+	NsOp     string
+	BOp      string
+	AllocsOp string
+}
+
+// benchLine matches a benchmark's result line: name, -cpu suffix,
+// iterations and the measurements.
+var benchLine = regexp.MustCompile(`^(Benchmark\S*?)(?:-(\d+))?\s+(\d+)\s+(.*\bns/op.*)$`)
+
+// parseBench reads a benchmark's result line.
+func parseBench(line string) (benchResult, bool) {
+	m := benchLine.FindStringSubmatch(strings.TrimSpace(line))
+	if m == nil {
+		return benchResult{}, false
+	}
+	b := benchResult{Name: m[1]}
+	b.CPU = 1 // go test leaves out the suffix for GOMAXPROCS=1
+	if m[2] != "" {
+		b.CPU, _ = strconv.Atoi(m[2])
+	}
+	b.N, _ = strconv.ParseInt(m[3], 10, 64)
+	f := strings.Fields(m[4])
+	for i := 1; i < len(f); i++ {
+		switch f[i] {
+		case "ns/op":
+			b.NsOp = f[i-1]
+		case "B/op":
+			b.BOp = f[i-1]
+		case "allocs/op":
+			b.AllocsOp = f[i-1]
+		}
+	}
+	return b, true
+}
+
+// show displays the tables of the run's tests and benchmarks, as HTML with
+// a text/plain fallback.
+func (r *testReport) show() {
+	r.mu.Lock()
+	tests := r.tests()
+	benches := r.benches
+	r.mu.Unlock()
+	if len(tests) > 0 {
+		rows := make([][]string, len(tests))
+		for i, t := range tests {
+			rows[i] = []string{t.Name, resultWord(t.Action), fmt.Sprintf("%.2fs", t.Elapsed)}
+		}
+		r.out.Display(table([]string{"test", "result", "time"}, rows))
+	}
+	if len(benches) > 0 {
+		rows := make([][]string, len(benches))
+		for i, b := range benches {
+			rows[i] = []string{b.Name, strconv.Itoa(b.CPU), strconv.FormatInt(b.N, 10), dash(b.NsOp), dash(b.BOp), dash(b.AllocsOp)}
+		}
+		r.out.Display(table([]string{"benchmark", "cpu", "iterations", "ns/op", "B/op", "allocs/op"}, rows))
+	}
+}
+
+// resultWord says how a test ended; a test with no end ran when the
+// program stopped.
+func resultWord(action string) string {
+	switch action {
+	case "pass":
+		return "PASS"
+	case "fail":
+		return "FAIL"
+	case "skip":
+		return "SKIP"
+	}
+	return "did not finish"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// table is a display of rows under head: an HTML table, and aligned
+// columns as text/plain.
+func table(head []string, rows [][]string) display.Data {
+	width := make([]int, len(head))
+	for i, h := range head {
+		width[i] = len(h)
+	}
+	for _, row := range rows {
+		for i, c := range row {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	var text, h strings.Builder
+	line := func(cells []string) {
+		for i, c := range cells {
+			if i > 0 {
+				text.WriteString("  ")
+			}
+			fmt.Fprintf(&text, "%-*s", width[i], c)
+		}
+		text.WriteString("\n")
+	}
+	line(head)
+	h.WriteString("<table><thead><tr>")
+	for _, c := range head {
+		h.WriteString("<th>" + html.EscapeString(c) + "</th>")
+	}
+	h.WriteString("</tr></thead><tbody>")
+	for _, row := range rows {
+		line(row)
+		h.WriteString("<tr>")
+		for _, c := range row {
+			style := ""
+			switch c {
+			case "FAIL", "did not finish":
+				style = ` style="color:#b00"`
+			case "PASS":
+				style = ` style="color:#070"`
+			}
+			h.WriteString("<td" + style + ">" + html.EscapeString(c) + "</td>")
+		}
+		h.WriteString("</tr>")
+	}
+	h.WriteString("</tbody></table>")
+	return display.Data{Data: map[string]any{"text/html": h.String(), "text/plain": strings.TrimRight(text.String(), "\n")}}
+}
