@@ -175,9 +175,13 @@ func TestTruthPythonProcessesRunAtOnce(t *testing.T) {
 	// Given the cores, they run on two at once. When other programs
 	// held the cores, the processes waited for them instead, and the
 	// counters say so.
+	// Turns under one lock would be about 1 core; 1.5 leaves room for the
+	// tick the /proc counters lag by, and for other programs' share of
+	// the cores that the run-queue counter only partly shows (a test
+	// binary under -race beside other packages' tests).
 	cores := float64(run) / float64(window)
 	switch {
-	case wait < run/10 && cores < 1.7:
+	case wait < run/10 && cores < 1.5:
 		t.Errorf("two processes that hardly waited for a CPU ran on %.2f cores together", cores)
 	case cores < 1.7:
 		t.Logf("two processes ran on %.2f cores together and waited %v for one: other programs had the cores", cores, wait)
