@@ -1,0 +1,216 @@
+"""nbgrader with conclab: the course fixture in tests/fixtures/course goes through nbgrader's own
+commands (generate_assignment, autograde, generate_feedback) as a teacher would run them.
+
+make stress grades a class of 30 submissions (CONCLAB_STRESS=1); make test grades 3."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import procs
+from conftest import FIGURES
+
+STRESS = os.environ.get("CONCLAB_STRESS") == "1"
+COURSE = Path(__file__).parent / "fixtures" / "course"
+ASSIGNMENT, NOTEBOOK = "ps1", "concurrency"
+POINTS = {"test_counter": 3, "test_pool": 4, "test_squares": 3}
+
+# Wrong answers, one function body each, replacing the stub nbgrader leaves in a solution cell.
+# Each passes the visible test of its exercise; only the graded checks catch it.
+RACY = {"counter": """\
+	total := 0
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := 0
+			for range each {
+				local++
+			}
+			total += local // one unguarded write per goroutine: right almost every time, still a race
+		}()
+	}
+	wg.Wait()
+	return total"""}
+DEADLOCK = {"pool": """\
+	type done struct{ i, r int }
+	results := make(chan done, 8) // room for "enough" results: not for 12 jobs
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			r := work(j)
+			<-sem
+			results <- done{i, r}
+		}()
+	}
+	wg.Wait() // waits for senders that wait for a reader that comes after this line
+	close(results)
+	out := make([]int, len(jobs))
+	for d := range results {
+		out[d.i] = d.r
+	}
+	return out"""}
+PANICS = {"squares": """\
+	var sq [4]int // sized by the example, not by the input
+	for i, x := range in {
+		sq[i] = x * x
+	}
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for _, v := range sq[:len(in)] {
+			select {
+			case out <- v:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out"""}
+
+
+def nbgrader(course, *args, env=None, timeout=600):
+    """Run one nbgrader command in the course folder; fail the test with its log if it fails."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])  # nbgrader runs alembic
+    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True, text=True,
+                         timeout=timeout, env={**os.environ, "PATH": path, **(env or {})})
+    assert run.returncode == 0, f"nbgrader {' '.join(args)} exited {run.returncode}:\n{run.stdout}\n{run.stderr[-5000:]}"
+    return run.stdout + run.stderr
+
+
+def cells(path):
+    nb = nbformat.read(path, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def solutions():
+    """The source notebook's solutions, as the bodies a student who got everything right writes."""
+    out = {}
+    for gid, cell in cells(COURSE / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").items():
+        if cell.metadata["nbgrader"]["solution"]:
+            body = re.search(r"// BEGIN SOLUTION\n(.*?)\n\s*// END SOLUTION", cell.source, re.S)
+            out[gid] = body.group(1)
+    return out
+
+
+def submit(course, student, answers):
+    """Put a student's submission where nbgrader collect would: the released notebook with the
+    stub of each solution cell named in answers replaced by that body."""
+    nb = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            stub = '\t// YOUR CODE HERE\n\tpanic("not implemented")'
+            assert stub in cell.source, f"cell {gid} of the released notebook has no stub:\n{cell.source}"
+            cell.source = cell.source.replace(stub, answers[gid])
+    dest = course / "submitted" / student / ASSIGNMENT
+    dest.mkdir(parents=True)
+    nbformat.write(nb, dest / f"{NOTEBOOK}.ipynb")
+
+
+def scores(course):
+    """{student: {grade_id: score}} from the gradebook autograde filled in."""
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.id: {g.name: g.score for g in gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, s.id).grades}
+                for s in gb.students}
+
+
+def autograde(course):
+    """Run nbgrader autograde on every submission; return the seconds it took and the processes
+    it left alive (kernels and cell programs carry a marker in their environment)."""
+    marker = uuid.uuid4().hex
+    start = time.monotonic()
+    nbgrader(course, "autograde", ASSIGNMENT, "--create", env={"CONCLAB_GRADING_RUN": marker})
+    took = time.monotonic() - start
+    deadline = time.monotonic() + 5  # a kernel told to shut down may take a moment to go
+    while (left := procs.marked("CONCLAB_GRADING_RUN", marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return took, left
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A copy of the course with the assignment generated (released to students)."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copytree(COURSE, course, dirs_exist_ok=True)
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--create")
+    return course
+
+
+def test_generate_clears_solutions_and_hides_tests(course):
+    source = cells(COURSE / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
+    release = cells(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
+    assert release.keys() == source.keys(), "generate_assignment dropped or added graded cells"
+    for gid, cell in release.items():
+        meta = cell.metadata["nbgrader"]
+        if meta["solution"]:
+            assert "// YOUR CODE HERE" in cell.source and 'panic("not implemented")' in cell.source, \
+                f"solution cell {gid} was not replaced by the Go stub:\n{cell.source}"
+            assert "BEGIN SOLUTION" not in cell.source and "sync." not in cell.source and "go func" not in cell.source, \
+                f"the solution of {gid} is still in the released notebook:\n{cell.source}"
+        if meta["grade"]:
+            assert "HIDDEN TESTS" not in cell.source and "check.Run" not in cell.source, \
+                f"the hidden tests of {gid} are still in the released notebook:\n{cell.source}"
+            visible = re.sub(r"[ \t]*// BEGIN HIDDEN TESTS\n.*?// END HIDDEN TESTS\n", "", source[gid].source, flags=re.S)
+            assert cell.source == visible, f"the visible tests of {gid} were changed:\n{cell.source}"
+
+
+def test_autograde_and_feedback(course):
+    right = solutions()
+    submit(course, "correct", right)
+    submit(course, "racy", {**right, **RACY})
+    submit(course, "deadlock", {**right, **DEADLOCK})
+    submit(course, "panics", {**right, **PANICS})
+    took, left = autograde(course)
+    FIGURES["grading"] = f"4 submissions autograded in {took:.0f}s"
+    assert not left, f"autograde left processes running: {left}"
+
+    got = scores(course)
+    zero = {"correct": None, "racy": "test_counter", "deadlock": "test_pool", "panics": "test_squares"}
+    for student, failing in zero.items():
+        want = {gid: (0 if gid == failing else pts) for gid, pts in POINTS.items()}
+        assert got[student] == want, f"{student}: scored {got[student]}, want {want}"
+    # Each check.Run is bounded (runs x 2 s deadline); a deadlock must not cost the cell timeout.
+    assert took < 150, f"autograding 4 submissions took {took:.0f}s"
+
+    nbgrader(course, "generate_feedback", ASSIGNMENT)
+    why = {"racy": ["CountAll: FAILED", "race"],
+           "deadlock": ["Pool: FAILED", "stuck"],
+           "panics": ["Squares: FAILED", "panic", "index out of range"]}
+    for student, words in why.items():
+        html = (course / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+        for w in words:
+            assert w in html, f"the feedback of {student} does not say {w!r}"
+    correct = (course / "feedback" / "correct" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
+    assert "FAILED" not in correct, "the feedback of the correct submission reports a failure"
+
+
+@pytest.mark.timeout(1200 if STRESS else 300)
+def test_grade_a_class(tmp_path):
+    """Autograde a class of correct submissions: the time it takes, and nothing left running."""
+    n = 30 if STRESS else 3
+    course = tmp_path / "course"
+    shutil.copytree(COURSE, course)
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--create")
+    right = solutions()
+    for i in range(n):
+        submit(course, f"student{i:02d}", right)
+    took, left = autograde(course)
+    FIGURES["class"] = f"a class of {n} autograded in {took:.0f}s ({took / n:.1f}s each), {len(left)} processes left"
+    assert not left, f"autograde left processes running: {left}"
+    full = sum(POINTS.values())
+    short = {s: g for s, g in scores(course).items() if sum(g.values()) != full}
+    assert not short, f"correct submissions lost points: {short}"
