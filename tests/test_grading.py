@@ -80,6 +80,27 @@ PANICS = {"squares": """\
 	}()
 	return out"""}
 
+# Hangs: the student tried the function out in its own cell, and it spins for ever. Only nbgrader's
+# cell timeout can end that cell; conclab must then stop the program and grading go on.
+HANGS = {"counter": """\
+func CountAll(goroutines, each int) int {
+	var total, finished atomic.Int64
+	for range goroutines {
+		go func() {
+			for range each {
+				total.Add(1)
+			}
+			finished.Add(1)
+		}()
+	}
+	for finished.Load() <= int64(goroutines) { // off by one: waits for a goroutine that never comes
+	}
+	return int(total.Load())
+}
+
+fmt.Println("trying it:", CountAll(2, 10))"""}
+CELL_TIMEOUT = 15  # seconds, for the test instead of the course's 60: a hang must cost the test little
+
 
 def nbgrader(course, *args, env=None, timeout=600):
     """Run one nbgrader command in the course folder; fail the test with its log if it fails."""
@@ -107,14 +128,15 @@ def solutions():
 
 def submit(course, student, answers):
     """Put a student's submission where nbgrader collect would: the released notebook with the
-    stub of each solution cell named in answers replaced by that body."""
+    stub of each solution cell named in answers replaced by that body (or the whole cell by
+    that source, when it starts with func)."""
     nb = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in answers:
             stub = '\t// YOUR CODE HERE\n\tpanic("not implemented")'
             assert stub in cell.source, f"cell {gid} of the released notebook has no stub:\n{cell.source}"
-            cell.source = cell.source.replace(stub, answers[gid])
+            cell.source = answers[gid] if answers[gid].startswith("func ") else cell.source.replace(stub, answers[gid])
     dest = course / "submitted" / student / ASSIGNMENT
     dest.mkdir(parents=True)
     nbformat.write(nb, dest / f"{NOTEBOOK}.ipynb")
@@ -128,12 +150,12 @@ def scores(course):
                 for s in gb.students}
 
 
-def autograde(course):
+def autograde(course, *flags):
     """Run nbgrader autograde on every submission; return the seconds it took and the processes
     it left alive (kernels and cell programs carry a marker in their environment)."""
     marker = uuid.uuid4().hex
     start = time.monotonic()
-    nbgrader(course, "autograde", ASSIGNMENT, "--create", env={"CONCLAB_GRADING_RUN": marker})
+    nbgrader(course, "autograde", ASSIGNMENT, "--create", *flags, env={"CONCLAB_GRADING_RUN": marker})
     took = time.monotonic() - start
     deadline = time.monotonic() + 5  # a kernel told to shut down may take a moment to go
     while (left := procs.marked("CONCLAB_GRADING_RUN", marker)) and time.monotonic() < deadline:
@@ -174,22 +196,29 @@ def test_autograde_and_feedback(course):
     submit(course, "racy", {**right, **RACY})
     submit(course, "deadlock", {**right, **DEADLOCK})
     submit(course, "panics", {**right, **PANICS})
-    took, left = autograde(course)
-    FIGURES["grading"] = f"4 submissions autograded in {took:.0f}s"
+    submit(course, "hangs", {**right, **HANGS})
+    took, left = autograde(course, f"--Execute.timeout={CELL_TIMEOUT}")
+    FIGURES["grading"] = f"5 submissions (one hanging {CELL_TIMEOUT}s) autograded in {took:.0f}s"
     assert not left, f"autograde left processes running: {left}"
 
     got = scores(course)
-    zero = {"correct": None, "racy": "test_counter", "deadlock": "test_pool", "panics": "test_squares"}
+    zero = {"correct": None, "racy": "test_counter", "deadlock": "test_pool", "panics": "test_squares",
+            "hangs": "test_counter"}
     for student, failing in zero.items():
         want = {gid: (0 if gid == failing else pts) for gid, pts in POINTS.items()}
         assert got[student] == want, f"{student}: scored {got[student]}, want {want}"
-    # Each check.Run is bounded (runs x 2 s deadline); a deadlock must not cost the cell timeout.
-    assert took < 150, f"autograding 4 submissions took {took:.0f}s"
+    hung = cells(course / "autograded" / "hangs" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")["counter"]
+    errors = [o.ename for o in hung.outputs if o.output_type == "error"]
+    assert "CellTimeoutError" in errors and "Interrupted" in errors, \
+        f"the hanging cell was not stopped by nbgrader's timeout and conclab's interrupt: {hung.outputs}"
+    # A check.Run stops a deadlocked run at its deadline (2 s): only the hanging cell costs the timeout.
+    assert took < 150, f"autograding 5 submissions took {took:.0f}s"
 
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     why = {"racy": ["CountAll: FAILED", "race"],
            "deadlock": ["Pool: FAILED", "stuck"],
-           "panics": ["Squares: FAILED", "panic", "index out of range"]}
+           "panics": ["Squares: FAILED", "panic", "index out of range"],
+           "hangs": ["CountAll: FAILED", "stuck"]}
     for student, words in why.items():
         html = (course / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
         for w in words:
