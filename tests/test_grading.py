@@ -1,5 +1,6 @@
 """nbgrader with conclab: the course fixture in tests/fixtures/course goes through nbgrader's own
-commands (generate_assignment, autograde, generate_feedback) as a teacher would run them.
+commands as a teacher and students would run them (generate, release, fetch, submit, collect,
+autograde, generate and release feedback, fetch it), with an exchange folder in a temporary one.
 
 make stress grades a class of 30 submissions (CONCLAB_STRESS=1); make test grades 3."""
 import os
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -126,20 +128,26 @@ def solutions():
     return out
 
 
-def submit(course, student, answers):
-    """Put a student's submission where nbgrader collect would: the released notebook with the
-    stub of each solution cell named in answers replaced by that body (or the whole cell by
-    that source, when it starts with func)."""
-    nb = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+def answer(path, answers):
+    """Do what a student does in the notebook at path: replace the stub of each solution cell
+    named in answers by that body (or the whole cell by that source, when it starts with func)."""
+    nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in answers:
             stub = '\t// YOUR CODE HERE\n\tpanic("not implemented")'
             assert stub in cell.source, f"cell {gid} of the released notebook has no stub:\n{cell.source}"
             cell.source = answers[gid] if answers[gid].startswith("func ") else cell.source.replace(stub, answers[gid])
+    nbformat.write(nb, path)
+
+
+def submit(course, student, answers):
+    """Put a submission straight where nbgrader collect would (for the class, where only autograde
+    is measured)."""
     dest = course / "submitted" / student / ASSIGNMENT
     dest.mkdir(parents=True)
-    nbformat.write(nb, dest / f"{NOTEBOOK}.ipynb")
+    shutil.copy(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", dest)
+    answer(dest / f"{NOTEBOOK}.ipynb", answers)
 
 
 def scores(course):
@@ -190,13 +198,31 @@ def test_generate_clears_solutions_and_hides_tests(course):
             assert cell.source == visible, f"the visible tests of {gid} were changed:\n{cell.source}"
 
 
-def test_autograde_and_feedback(course):
+@pytest.mark.timeout(300)
+def test_autograde_and_feedback(course, tmp_path):
+    # The round trip of the README: release to an exchange folder, each student fetches the
+    # assignment into a folder of their own, answers and submits; the teacher collects. Each
+    # student has a cache of their own, as separate users would (and the home folder is spared).
+    exchange = f"--Exchange.root={tmp_path / 'exchange'}"
+
+    def at(student):
+        return ["--course", "conclab-course", f"--student={student}", exchange,
+                f"--Exchange.cache={tmp_path / 'cache' / student}"]
+    nbgrader(course, "release_assignment", ASSIGNMENT, exchange)
     right = solutions()
-    submit(course, "correct", right)
-    submit(course, "racy", {**right, **RACY})
-    submit(course, "deadlock", {**right, **DEADLOCK})
-    submit(course, "panics", {**right, **PANICS})
-    submit(course, "hangs", {**right, **HANGS})
+    work = {"correct": right, "racy": {**right, **RACY}, "deadlock": {**right, **DEADLOCK},
+            "panics": {**right, **PANICS}, "hangs": {**right, **HANGS}}
+
+    def student_works(student):
+        home = tmp_path / "students" / student
+        home.mkdir(parents=True)
+        nbgrader(home, "fetch_assignment", ASSIGNMENT, *at(student))
+        answer(home / ASSIGNMENT / f"{NOTEBOOK}.ipynb", work[student])
+        nbgrader(home, "submit", ASSIGNMENT, *at(student))
+
+    with ThreadPoolExecutor(2) as pool:  # students work at once; nbgrader's start-up is the cost
+        list(pool.map(student_works, work))
+    nbgrader(course, "collect", ASSIGNMENT, exchange)
     took, left = autograde(course, f"--Execute.timeout={CELL_TIMEOUT}")
     FIGURES["grading"] = f"5 submissions (one hanging {CELL_TIMEOUT}s) autograded in {took:.0f}s"
     assert not left, f"autograde left processes running: {left}"
@@ -215,14 +241,22 @@ def test_autograde_and_feedback(course):
     assert took < 150, f"autograding 5 submissions took {took:.0f}s"
 
     nbgrader(course, "generate_feedback", ASSIGNMENT)
-    why = {"racy": ["CountAll: FAILED", "race"],
-           "deadlock": ["Pool: FAILED", "stuck"],
-           "panics": ["Squares: FAILED", "panic", "index out of range"],
-           "hangs": ["CountAll: FAILED", "stuck"]}
+    # The check's report: its name, then each kind of failure ("race in 1 of 1 runs; ...").
+    why = {"racy": ["CountAll: FAILED", "race in", "DATA RACE"],
+           "deadlock": ["Pool: FAILED", "stuck in", "a deadlock"],
+           "panics": ["Squares: FAILED", "panic in", "index out of range"],
+           "hangs": ["CountAll: FAILED", "stuck in", "a loop that never ends"]}
     for student, words in why.items():
         html = (course / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
         for w in words:
             assert w in html, f"the feedback of {student} does not say {w!r}"
+    # Back through the exchange to one student.
+    nbgrader(course, "release_feedback", ASSIGNMENT, exchange)
+    racy = tmp_path / "students" / "racy"
+    nbgrader(racy, "fetch_feedback", ASSIGNMENT, *at("racy"))
+    fetched = list((racy / ASSIGNMENT / "feedback").glob(f"*/{NOTEBOOK}.html"))
+    assert len(fetched) == 1 and "CountAll: FAILED" in fetched[0].read_text(), \
+        f"fetch_feedback gave the racy student {fetched}, not the one feedback that names the check"
     correct = (course / "feedback" / "correct" / ASSIGNMENT / f"{NOTEBOOK}.html").read_text()
     assert "FAILED" not in correct, "the feedback of the correct submission reports a failure"
 
