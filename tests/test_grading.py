@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import nbrun
 import procs
 from conftest import FIGURES
 
@@ -196,6 +197,20 @@ def test_generate_clears_solutions_and_hides_tests(course):
                 f"the hidden tests of {gid} are still in the released notebook:\n{cell.source}"
             visible = re.sub(r"[ \t]*// BEGIN HIDDEN TESTS\n.*?// END HIDDEN TESTS\n", "", source[gid].source, flags=re.S)
             assert cell.source == visible, f"the visible tests of {gid} were changed:\n{cell.source}"
+
+
+def test_released_notebook_compiles_and_fails_its_tests(course):
+    """What a student first sees: the answer cells (stubs) compile, and every test cell fails
+    with the stub's panic, not with a compile error."""
+    nb, _ = nbrun.execute(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", timeout=120)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        errors = [f"{o.ename}: {o.evalue}" for o in cell.get("outputs", []) if o.output_type == "error"]
+        if meta.get("solution"):
+            assert not errors, f"the stub of {meta['grade_id']} does not compile: {errors}"
+        if meta.get("grade"):
+            assert errors and "not implemented" in errors[0], \
+                f"test cell {meta['grade_id']} should fail with the stub's panic, got {errors or 'no error'}"
 
 
 @pytest.mark.timeout(300)
