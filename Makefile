@@ -75,10 +75,10 @@ chromium:
 	@test -x $(CHROMIUM) || [ "$$(id -u)" != 0 ] || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 	@test -x $(CHROMIUM) || { echo "make test-browser needs Chromium at $(CHROMIUM): install Debian's (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium"; exit 1; }
 
-# The fault, load and security suite at full size (make test runs a bounded
+# The fault, load, security and grading suite at full size (make test runs a bounded
 # version); it ends with one line of figures.
 stress: install $(TSTAMP)
-	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py tests/test_security.py
+	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py tests/test_security.py tests/test_grading.py
 	CONCLAB_STRESS=1 $(GO) test -race -count=1 -run TestKnownAnswers ./check/
 
 # Measure cell latency, startup and memory side by side with gonb and the Go

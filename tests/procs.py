@@ -55,3 +55,19 @@ def descendants(pid):
             found.append(child)
             todo.append(child[0])
     return found
+
+
+def environ(pid):
+    """{name: value} of pid's environment as it started, or {} if it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            entries = f.read().split(b"\0")
+    except OSError:
+        return {}
+    return dict(e.decode(errors="replace").split("=", 1) for e in entries if b"=" in e)
+
+
+def marked(name, value):
+    """{pid: command line} of living processes whose environment sets name=value: every process
+    started below one given a unique marker, even after its parent died and it was reparented."""
+    return {p: command_line(p) for p in pids() if alive(p) and environ(p).get(name) == value}
