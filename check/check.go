@@ -85,6 +85,11 @@ func (r *Report) String() string {
 		return fmt.Sprintf("%s: passed %d of %d runs (%s)", r.Name, r.Runs, r.Planned, across)
 	}
 	var b strings.Builder
+	if r.Runs == 0 && len(r.Failures) > 0 {
+		// Refused before any run (no race detector, a race before the check).
+		fmt.Fprintf(&b, "%s: FAILED before its first run: %s", r.Name, r.Failures[0].Message)
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%s: FAILED in %d of %d runs (%s)", r.Name, len(r.Failures), r.Runs, across)
 	if r.Runs < r.Planned {
 		fmt.Fprintf(&b, "; stopped after run %d of %d", r.Runs, r.Planned)

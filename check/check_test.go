@@ -283,6 +283,17 @@ func TestReportWords(t *testing.T) {
 	}
 }
 
+func TestReportBeforeAnyRun(t *testing.T) {
+	if check.RaceEnabled {
+		t.Skip("the refusal is for programs without the race detector")
+	}
+	r := check.Run("counter", check.Options{Race: true}, func(*check.C) {})
+	want := "counter: FAILED before its first run: this check needs the race detector"
+	if got := r.String(); !strings.HasPrefix(got, want) || r.OK() {
+		t.Errorf("report %q, want it to start %q", got, want)
+	}
+}
+
 func TestFatalfEndsTheRun(t *testing.T) {
 	after := false
 	r := check.Run("fatal", check.Options{Runs: 1}, func(c *check.C) {
