@@ -75,10 +75,39 @@ def test_interrupt_stops_a_looping_live_cell(kernel):
 
 def test_unsupported_construct_named(kernel):
     _, kc = kernel
-    reply, _ = live(kc, "for i := range 3 {\n\tfmt.Println(i)\n}")
+    reply, _ = live(kc, "fmt.Println(min(3, 4))")
     assert reply["status"] == "error"
     message = reply["evalue"] + "\n".join(reply["traceback"])
-    assert "range over" in message and "compiled" in message, message
+    assert "built-in min" in message and "compiled" in message, message
+
+
+def test_range_over_int_runs_live(kernel):
+    _, kc = kernel
+    reply, out = live(kc, "for i := range 3 {\n\tgo func() { fmt.Print(i) }()\n}\ntime.Sleep(50 * time.Millisecond)")
+    assert reply["status"] == "ok", reply
+    assert sorted(text(out)) == ["0", "1", "2"], out
+
+
+def test_range_over_func_iterator_runs_live(kernel):
+    _, kc = kernel
+    code = """func countdown(n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := n; i > 0; i-- {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+for x := range countdown(5) {
+	if x == 2 {
+		break
+	}
+	fmt.Print(x, " ")
+}"""
+    reply, out = live(kc, code)
+    assert reply["status"] == "ok", reply
+    assert text(out) == "5 4 3 ", out
 
 
 def test_live_reset_forgets(kernel):

@@ -88,15 +88,6 @@ func (c *checker) visit(n ast.Node) bool {
 		if n.Recv == nil {
 			c.local[n.Name.Name] = "func"
 		}
-	case *ast.RangeStmt:
-		switch c.guess(n.X) {
-		case "int":
-			c.fail(n.For, "range over an integer (for i := range n, Go 1.22) is not supported by the live interpreter",
-				"Write the loop as for i := 0; i < n; i++.")
-		case "func":
-			c.fail(n.For, "range over a function (an iterator, Go 1.23) is not supported by the live interpreter",
-				"Call the function with a yield func instead, or range over a slice.")
-		}
 	case *ast.CallExpr:
 		if id, ok := n.Fun.(*ast.Ident); ok && newBuiltins[id.Name] && !c.defined(id.Name) {
 			c.fail(n.Pos(), "the built-in "+id.Name+" (Go 1.21) is not supported by the live interpreter",

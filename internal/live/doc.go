@@ -19,7 +19,8 @@
 // everything the cell printed before it replies.
 //
 // A cell is checked before it reaches the interpreter (see prepare): syntax
-// errors, and constructs yaegi cannot run (range over an integer or a
-// function, the Go 1.21 builtins, packages the worker does not have) come
-// back as clear errors that suggest the compiled engine.
+// errors, and constructs yaegi cannot run (the Go 1.21 builtins, packages
+// the worker does not have) come back as clear errors that suggest the
+// compiled engine. Ranges over integers and functions are rewritten into
+// loops and calls the interpreter runs (see rangeEdits).
 package live

@@ -95,11 +95,11 @@ func TestOutputBetweenCellsGoesToLatestCell(t *testing.T) {
 func TestUnsupportedConstruct(t *testing.T) {
 	e := newTestEngine(t)
 	mustRun(t, e, "n := 3")
-	_, ce := run(t, e, "for i := range n {\n\tfmt.Println(i)\n}")
+	_, ce := run(t, e, "fmt.Println(n)\nfmt.Println(min(n, 2))")
 	if ce == nil || ce.Name != "NotInLive" {
-		t.Fatalf("range over int: got %+v, want a NotInLive error", ce)
+		t.Fatalf("min builtin: got %+v, want a NotInLive error", ce)
 	}
-	for _, want := range []string{"line 1", "range over an integer", "without %live"} {
+	for _, want := range []string{"line 2", "the built-in min", "without %live"} {
 		if !strings.Contains(strings.Join(ce.Traceback, "\n"), want) {
 			t.Errorf("traceback %q lacks %q", ce.Traceback, want)
 		}
@@ -430,6 +430,37 @@ func TestLanguageCoverage(t *testing.T) {
 		if got := mustRun(t, e, tt.code).Stdout(); got != tt.stdout {
 			t.Errorf("%q: stdout = %q, want %q", tt.code, got, tt.stdout)
 		}
+	}
+}
+
+func TestRangeRewrites(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "n := 3\nvar big int64 = 2")
+	tests := []struct{ name, code, stdout string }{
+		{"int literal", "for i := range 3 {\n\tfmt.Print(i)\n}", "012"},
+		{"session int, no variable", "c := 0\nfor range n {\n\tc++\n}\nfmt.Print(c)", "3"},
+		{"typed int keeps its type", "for i := range big {\n\tvar x int64 = i\n\tfmt.Print(x)\n}", "01"},
+		{"bound evaluated once", "m := 2\nfor i := range m {\n\tm = 10\n\tfmt.Print(i)\n}", "01"},
+		{"assigning the variable does not skip", "for i := range 3 {\n\tfmt.Print(i)\n\ti += 5\n}", "012"},
+		{"closures see their iteration", "var fs []func() int\nfor i := range 3 {\n\tfs = append(fs, func() int { return i })\n}\nfor _, f := range fs {\n\tfmt.Print(f())\n}", "012"},
+		{"labeled continue", "outer:\nfor i := range 2 {\n\tfor j := range 2 {\n\t\tif j == 1 {\n\t\t\tcontinue outer\n\t\t}\n\t\tfmt.Print(i, j, \" \")\n\t}\n}", "0 0 1 0 "},
+		{"func literal iterator", "for x := range func(yield func(int) bool) {\n\tfor i := 0; i < 3; i++ {\n\t\tif !yield(i * i) {\n\t\t\treturn\n\t\t}\n\t}\n} {\n\tfmt.Print(x, \" \")\n}", "0 1 4 "},
+		{"declared iterator, break and continue", "func count(n int) func(func(int) bool) {\n\treturn func(yield func(int) bool) {\n\t\tfor i := 0; i < n; i++ {\n\t\t\tif !yield(i) {\n\t\t\t\tfmt.Print(\"stopped \")\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}\nfor x := range count(10) {\n\tif x == 1 {\n\t\tcontinue\n\t}\n\tswitch {\n\tcase x > 3:\n\t\tbreak\n\t}\n\tif x == 5 {\n\t\tbreak\n\t}\n\tfmt.Print(x, \" \")\n}", "0 2 3 4 stopped "},
+		{"two values", "func pairs(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}\nfor k, v := range pairs {\n\tfmt.Print(k, v, \" \")\n}", "a1 b2 "},
+		{"key only and assignment", "func pairs2(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}\nvar last string\nfor last = range pairs2 {\n}\nfmt.Print(last)", "b"},
+		{"labeled break of the iterator", "seq := func(yield func(int) bool) {\n\tfor i := 0; ; i++ {\n\t\tif !yield(i) {\n\t\t\treturn\n\t\t}\n\t}\n}\nloop:\nfor x := range seq {\n\tfor j := range 2 {\n\t\tif x == 2 {\n\t\t\tbreak loop\n\t\t}\n\t\tfmt.Print(x, j, \" \")\n\t}\n}", "0 0 0 1 1 0 1 1 "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mustRun(t, e, tt.code).Stdout(); got != tt.stdout {
+				t.Errorf("stdout = %q, want %q", got, tt.stdout)
+			}
+		})
+	}
+	// An error inside a rewritten loop names the student's line.
+	_, ce := run(t, e, "for i := range 2 {\n\tfmt.Print(i)\n\tundefinedName++\n}")
+	if ce == nil || !strings.Contains(strings.Join(append([]string{ce.Value}, ce.Traceback...), "\n"), "3:") {
+		t.Errorf("error in a rewritten loop = %+v, want it on line 3", ce)
 	}
 }
 

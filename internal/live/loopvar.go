@@ -32,7 +32,8 @@ type edit struct {
 // the checker does not know: those are errors, ignored here, while the
 // cell's own variables, fields and scopes resolve as the compiler does.
 func resolve(fset *token.FileSet, files ...*ast.File) *gotypes.Info {
-	info := &gotypes.Info{Defs: map[*ast.Ident]gotypes.Object{}, Uses: map[*ast.Ident]gotypes.Object{}}
+	info := &gotypes.Info{Defs: map[*ast.Ident]gotypes.Object{}, Uses: map[*ast.Ident]gotypes.Object{},
+		Types: map[ast.Expr]gotypes.TypeAndValue{}}
 	conf := gotypes.Config{
 		Error:    func(error) {},
 		Importer: noImporter{},

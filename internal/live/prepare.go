@@ -101,8 +101,16 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 		return nil, err
 	}
 	info := resolve(fset, declFile, bodyFile)
-	declText = applyEdits(declText, loopVarEdits(fset, info, declFile, declText, len(declPrefix)))
-	bodyText = applyEdits(bodyText, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix)))
+	declRanges, err := rangeEdits(fset, info, ck, declFile, declText, len(declPrefix))
+	if err != nil {
+		return nil, err
+	}
+	bodyRanges, err := rangeEdits(fset, info, ck, body, bodyText, len(bodyPrefix))
+	if err != nil {
+		return nil, err
+	}
+	declText = applyEdits(declText, append(declRanges, loopVarEdits(fset, info, declFile, declText, len(declPrefix))...))
+	bodyText = applyEdits(bodyText, append(bodyRanges, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix))...))
 	p.Segments = segments(order(fset, decls, body), declText, bodyText)
 	p.Imports = append(p.Imports, ck.autoImports()...)
 	if n := len(p.Segments); n > 0 && !p.Segments[n-1].Decls {

@@ -24,14 +24,12 @@ func TestPrepareRejects(t *testing.T) {
 		live map[string]string
 		want string // in the error's value
 	}{
-		{"range over int literal", "for i := range 10 {\n\t_ = i\n}", nil, "line 1: range over an integer"},
-		{"range over int expression", "n := 4\nfor range n * 2 {\n}", nil, "line 2: range over an integer"},
-		{"range over len", "s := []int{1}\nfor i := range len(s) {\n\t_ = i\n}", nil, "range over an integer"},
-		{"range over live int", "for i := range n {\n\t_ = i\n}", map[string]string{"n": "int"}, "range over an integer"},
-		{"range over func literal", "for x := range func(yield func(int) bool) {} {\n\t_ = x\n}", nil, "range over a function"},
-		{"range over live func", "for x := range seq {\n\t_ = x\n}", map[string]string{"seq": "func"}, "range over a function"},
-		{"range over iterator", "m := map[int]int{}\nfor k := range maps.Keys(m) {\n\t_ = k\n}", nil, "range over a function"},
-		{"range over declared func", "func seq(yield func(int) bool) {}\nfor x := range seq {\n\t_ = x\n}", nil, "line 2: range over a function"},
+		{"return in range over func", "func seq(yield func(int) bool) {}\nfunc f() {\n\tfor x := range seq {\n\t\treturn\n\t}\n}", nil, "line 4: return inside the body of a range over a function"},
+		{"break to an outer loop", "func seq(yield func(int) bool) {}\nouter:\nfor {\n\tfor x := range seq {\n\t\tbreak outer\n\t}\n}", nil, "line 5: break outer"},
+		{"continue to an outer loop", "func seq(yield func(int) bool) {}\nouter:\nfor i := 0; i < 2; i++ {\n\tfor x := range seq {\n\t\tcontinue outer\n\t}\n}", nil, "line 5: continue outer"},
+		{"defer in range over func", "func seq(yield func(int) bool) {}\nfor x := range seq {\n\tdefer fmt.Println(x)\n}", nil, "line 3: defer inside"},
+		{"goto in range over func", "func seq(yield func(int) bool) {}\nfor x := range seq {\n\tgoto end\n}\nend:", nil, "line 3: goto inside"},
+		{"range over live func", "for x := range seq {\n\t_ = x\n}", map[string]string{"seq": "func"}, "line 1: range over a function whose element types"},
 		{"min builtin", "fmt.Println(min(1, 2))", nil, "the built-in min"},
 		{"clear builtin", "m := map[int]int{}\nclear(m)", nil, "line 2: the built-in clear"},
 		{"slices", "s := []int{3, 1}\nslices.Sort(s)", nil, "package slices (slices.Sort)"},
@@ -230,6 +228,46 @@ func TestLoopVarRewrite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := prepare(tt.code, testKnowledge(map[string]string{"xs": "slice", "ps": "slice", "use": "func"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(p.Segments); n == 0 || p.Segments[n-1].Src != tt.want {
+				t.Errorf("segments = %+v,\nwant the loop as %q", p.Segments, tt.want)
+			}
+		})
+	}
+}
+
+func TestRangeRewriteText(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		want string // the loop's liveproto.Segment
+	}{
+		{
+			name: "range over int",
+			code: "for i := range 10 {\n\tuse(i)\n}",
+			want: "{{rangeN_1 := 10; for rangeI_1 := rangeN_1 - rangeN_1; rangeI_1 < rangeN_1; rangeI_1++ { i := rangeI_1;\n\tuse(i)\n}}\n}",
+		},
+		{
+			name: "range over live int, no variable",
+			code: "for range n {\n}",
+			want: "{{rangeN_1 := n; for rangeI_1 := rangeN_1 - rangeN_1; rangeI_1 < rangeN_1; rangeI_1++ {\n}}\n}",
+		},
+		{
+			name: "line breaks in the header stay",
+			code: "for i := range\n\t10 {\n\tuse(i)\n}",
+			want: "{{rangeN_1 := 10; for rangeI_1 := rangeN_1 - rangeN_1; rangeI_1 < rangeN_1; rangeI_1++ { i := rangeI_1;\n\n\tuse(i)\n}}\n}",
+		},
+		{
+			name: "range over func literal",
+			code: "for x := range func(yield func(int) bool) {} {\n\tif x > 1 {\n\t\tbreak\n\t}\n\tcontinue\n}",
+			want: "{func(yield func(int) bool) {}(func(x int) bool {\n\tif x > 1 {\n\t\treturn false\n\t}\n\treturn true\n;return true})\n}",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := prepare(tt.code, testKnowledge(map[string]string{"n": "int", "use": "func"}))
 			if err != nil {
 				t.Fatal(err)
 			}
