@@ -126,3 +126,31 @@ def test_live_completion_offers_live_variables(kernel):
     kc.complete(code, len(code))
     r = kc.get_shell_msg(timeout=60)["content"]
     assert "liveCounter" in r["matches"], r
+
+
+def test_deadlock_reported_and_next_live_cell_works(kernel):
+    _, kc = kernel
+    live(kc, "kept := 5")
+    t = time.monotonic()
+    reply, _ = live(kc, "ch := make(chan int)\nch <- 1", timeout=30)
+    assert reply["status"] == "error", reply
+    message = reply["evalue"] + "\n".join(reply["traceback"])
+    assert "deadlock: every goroutine of this session is blocked" in message, message
+    assert "the cell: blocked" in message, message
+    assert time.monotonic() - t < 10
+    reply, out = live(kc, "fmt.Println(kept)")
+    assert reply["status"] == "ok", reply
+    assert text(out) == "5\n", out
+
+
+def test_blocked_cell_woken_later_is_not_a_deadlock(kernel):
+    _, kc = kernel
+    code = """ch := make(chan string)
+go func() {
+\ttime.Sleep(1500 * time.Millisecond)
+\tch <- "woken"
+}()
+fmt.Println(<-ch)"""
+    reply, out = live(kc, code)
+    assert reply["status"] == "ok", reply
+    assert text(out) == "woken\n", out

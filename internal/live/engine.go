@@ -218,6 +218,10 @@ func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out e
 	// say) that the streams are read late, when a short one would let the
 	// cell's output arrive after the cell has ended.
 	p.waitMarks(markWait)
+	if rep.Stuck && rep.Error != nil && rep.Error.Name == "Deadlock" {
+		// The deadlocked cell did not stop: the worker is replaced.
+		return e.lost(p, out, &engine.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback})
+	}
 	if rep.Stuck {
 		return e.lost(p, out, &engine.Error{Name: "Interrupted",
 			Value: "the cell could not be stopped (it is blocked where the interpreter cannot interrupt it)"})

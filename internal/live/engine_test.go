@@ -464,6 +464,54 @@ func TestRangeRewrites(t *testing.T) {
 	}
 }
 
+func TestDeadlock(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "kept := 7")
+	tests := []struct {
+		name   string
+		code   string
+		stdout string // of a cell that must not be stopped
+		want   []string
+	}{
+		{name: "send nobody receives", code: "ch := make(chan int)\nch <- 1",
+			want: []string{"deadlock: every goroutine of this session is blocked", "the cell: blocked in a channel send", "variables stay"}},
+		{name: "goroutines waiting on each other", code: "a, b := make(chan int), make(chan int)\ngo func() { <-a; b <- 1 }()\n<-b",
+			want: []string{"the cell: blocked", "(started by a live cell): blocked"}},
+		{name: "mutex locked twice", code: "var mu sync.Mutex\nmu.Lock()\nmu.Lock()",
+			want: []string{"the cell: blocked in sync.Mutex.Lock", "variables are gone"}},
+		{name: "a sleeping goroutine sends later", code: "c1 := make(chan int)\ngo func() { time.Sleep(1500 * time.Millisecond); c1 <- 1 }()\nfmt.Println(<-c1)", stdout: "1\n"},
+		{name: "a computing goroutine sends later", code: "c2 := make(chan int)\ngo func() {\n\tstart := time.Now()\n\tn := 0\n\tfor time.Since(start) < 1500*time.Millisecond {\n\t\tn++\n\t}\n\tc2 <- 2\n}()\nfmt.Println(<-c2)", stdout: "2\n"},
+		{name: "a pending timer", code: "<-time.After(1500 * time.Millisecond)\nfmt.Println(\"timer\")", stdout: "timer\n"},
+		{name: "a context deadline", code: "ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)\n<-ctx.Done()\ncancel()\nfmt.Println(ctx.Err())", stdout: "context deadline exceeded\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, ce := run(t, e, tt.code)
+			if tt.want == nil {
+				if ce != nil {
+					t.Fatalf("error = %+v, want none: not a deadlock", ce)
+				}
+				if got := out.Stdout(); got != tt.stdout {
+					t.Errorf("stdout = %q, want %q", got, tt.stdout)
+				}
+				return
+			}
+			if ce == nil || ce.Name != "Deadlock" {
+				t.Fatalf("error = %+v, want a Deadlock", ce)
+			}
+			msg := strings.Join(append([]string{ce.Value}, ce.Traceback...), "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+			if got := mustRun(t, e, "fmt.Println(\"next\")").Stdout(); got != "next\n" {
+				t.Errorf("the next cell printed %q", got)
+			}
+		})
+	}
+}
+
 func TestInterpreterFailureRestarts(t *testing.T) {
 	e := newTestEngine(t)
 	// Ranging over a call's int result gets past the syntactic checks and

@@ -57,6 +57,7 @@ type worker struct {
 	imported map[string]string // package name -> path, in the session
 	lastLive map[string]string
 	gs       *goroutines
+	timers   *timers // the timers interpreted code started
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the running cell
@@ -83,7 +84,8 @@ func newWorker(mark string) (*worker, error) {
 	}
 	syscall.CloseOnExec(liveproto.RequestFD)
 	syscall.CloseOnExec(liveproto.ReplyFD)
-	in, err := newInterpreter()
+	w.timers = &timers{}
+	in, err := newInterpreter(w.timers)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +95,8 @@ func newWorker(mark string) (*worker, error) {
 
 // newInterpreter makes the session's interpreter with the standard library,
 // the unrestricted symbols (os.Exit really exits, os/exec works) and the
-// project's packages.
-func newInterpreter() (*interp.Interpreter, error) {
+// project's packages; t records the timers its code starts.
+func newInterpreter(t *timers) (*interp.Interpreter, error) {
 	in := interp.New(interp.Options{
 		Stdin:        os.Stdin,
 		Stdout:       os.Stdout,
@@ -102,7 +104,7 @@ func newInterpreter() (*interp.Interpreter, error) {
 		Unrestricted: true,
 		Env:          os.Environ(),
 	})
-	for _, s := range tables() {
+	for _, s := range append(tables(), t.symbols()) {
 		if err := in.Use(s); err != nil {
 			return nil, fmt.Errorf("load symbols: %w", err)
 		}
@@ -229,7 +231,14 @@ func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Valu
 	if cerr != nil {
 		return v, cerr, false
 	}
-	v, err := w.in.ExecuteWithContext(ctx, prog)
+	v, waiters, err := w.execute(ctx, prog)
+	if waiters != nil {
+		cerr, stuck := deadlockError(waiters), !w.gs.evalEnded(liveproto.StuckGrace)
+		if !stuck {
+			cerr.Traceback = append(cerr.Traceback, "The session's variables stay; its blocked goroutines stay blocked.")
+		}
+		return v, cerr, stuck
+	}
 	if ctx.Err() != nil {
 		return v, &liveproto.CellError{Name: "Interrupted", Value: "the cell was interrupted",
 			Traceback: []string{"Goroutines of live cells stop too, the next time they run interpreted code; variables stay."}}, !w.gs.evalEnded(liveproto.StuckGrace)
@@ -238,6 +247,31 @@ func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Valu
 		return v, runError(err), false
 	}
 	return v, nil, false
+}
+
+// deadlockWatch is how often the deadlock watcher looks at the goroutines
+// of a running cell: three looks in a row find them all blocked before the
+// cell is stopped.
+const deadlockWatch = 250 * time.Millisecond
+
+// execute runs prog while watching for a deadlock of the session's
+// goroutines (see watchDeadlock). waiters, when not nil, are the blocked
+// goroutines of a deadlock, and the cell was stopped.
+func (w *worker) execute(ctx context.Context, prog *interp.Program) (v reflect.Value, waiters []waiter, err error) {
+	cellCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	watchCtx, endWatch := context.WithCancel(ctx)
+	found := make(chan []waiter, 1)
+	go func() {
+		ws := w.gs.watchDeadlock(watchCtx, w.timers, deadlockWatch)
+		if ws != nil {
+			stop()
+		}
+		found <- ws
+	}()
+	v, err = w.in.ExecuteWithContext(cellCtx, prog)
+	endWatch()
+	return v, <-found, err
 }
 
 // interpreterError names a failure of yaegi itself.
