@@ -136,7 +136,7 @@ def test_deadlock_reported_and_next_live_cell_works(kernel):
     assert reply["status"] == "error", reply
     message = reply["evalue"] + "\n".join(reply["traceback"])
     assert "deadlock: every goroutine of this session is blocked" in message, message
-    assert "the cell: blocked" in message, message
+    assert "the cell at line 3: blocked" in message, message  # %live is line 1
     assert time.monotonic() - t < 10
     reply, out = live(kc, "fmt.Println(kept)")
     assert reply["status"] == "ok", reply

@@ -466,7 +466,8 @@ func TestRangeRewrites(t *testing.T) {
 
 func TestDeadlock(t *testing.T) {
 	e := newTestEngine(t)
-	mustRun(t, e, "kept := 7")
+	// A ticker of an ended goroutine must not hide later deadlocks.
+	mustRun(t, e, "kept := 7\ntk := make(chan bool)\ngo func() {\n\tt := time.NewTicker(time.Millisecond)\n\tdefer t.Stop()\n\t<-t.C\n\ttk <- true\n}()\n<-tk")
 	tests := []struct {
 		name   string
 		code   string
@@ -474,11 +475,13 @@ func TestDeadlock(t *testing.T) {
 		want   []string
 	}{
 		{name: "send nobody receives", code: "ch := make(chan int)\nch <- 1",
-			want: []string{"deadlock: every goroutine of this session is blocked", "the cell: blocked in a channel send", "variables stay"}},
-		{name: "goroutines waiting on each other", code: "a, b := make(chan int), make(chan int)\ngo func() { <-a; b <- 1 }()\n<-b",
-			want: []string{"the cell: blocked", "(started by a live cell): blocked"}},
+			want: []string{"deadlock: every goroutine of this session is blocked", "the cell at line 2: blocked in a channel send", "variables stay"}},
+		{name: "goroutines waiting on each other", code: "a, b := make(chan int), make(chan int)\ngo func() {\n\t<-a\n\tb <- 1\n}()\n<-b",
+			want: []string{"the cell at line 6: blocked", "(started by a live cell) at line 3: blocked"}},
+		{name: "a worker function of a declared func", code: "func waiter(c chan int) {\n\tc <- <-c\n}\nc0 := make(chan int)\ngo waiter(c0)\nselect {}",
+			want: []string{"the cell at line 6: blocked in a channel", "(started by a live cell) at line 2: blocked"}},
 		{name: "mutex locked twice", code: "var mu sync.Mutex\nmu.Lock()\nmu.Lock()",
-			want: []string{"the cell: blocked in sync.Mutex.Lock", "variables are gone"}},
+			want: []string{"the cell at line 3: blocked in sync.Mutex.Lock", "variables are gone"}},
 		{name: "a sleeping goroutine sends later", code: "c1 := make(chan int)\ngo func() { time.Sleep(1500 * time.Millisecond); c1 <- 1 }()\nfmt.Println(<-c1)", stdout: "1\n"},
 		{name: "a computing goroutine sends later", code: "c2 := make(chan int)\ngo func() {\n\tstart := time.Now()\n\tn := 0\n\tfor time.Since(start) < 1500*time.Millisecond {\n\t\tn++\n\t}\n\tc2 <- 2\n}()\nfmt.Println(<-c2)", stdout: "2\n"},
 		{name: "a pending timer", code: "<-time.After(1500 * time.Millisecond)\nfmt.Println(\"timer\")", stdout: "timer\n"},
@@ -500,6 +503,9 @@ func TestDeadlock(t *testing.T) {
 				t.Fatalf("error = %+v, want a Deadlock", ce)
 			}
 			msg := strings.Join(append([]string{ce.Value}, ce.Traceback...), "\n")
+			if strings.Contains(msg, "goroutine 1 ") {
+				t.Errorf("message %q names the worker's main goroutine", msg)
+			}
 			for _, w := range tt.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("message %q lacks %q", msg, w)

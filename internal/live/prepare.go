@@ -109,8 +109,15 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	declText = applyEdits(declText, append(declRanges, loopVarEdits(fset, info, declFile, declText, len(declPrefix))...))
-	bodyText = applyEdits(bodyText, append(bodyRanges, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix))...))
+	var shown ast.Stmt
+	if showsValue(body) {
+		shown = body.List[len(body.List)-1]
+	}
+	// Marks first: they go before a rewritten loop's own text.
+	declEdits := append(blockMarkEdits(fset, info, declFile, len(declPrefix), nil), declRanges...)
+	bodyEdits := append(blockMarkEdits(fset, info, body, len(bodyPrefix), shown), bodyRanges...)
+	declText = applyEdits(declText, append(declEdits, loopVarEdits(fset, info, declFile, declText, len(declPrefix))...))
+	bodyText = applyEdits(bodyText, append(bodyEdits, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix))...))
 	p.Segments = segments(order(fset, decls, body), declText, bodyText)
 	p.Imports = append(p.Imports, ck.autoImports()...)
 	if n := len(p.Segments); n > 0 && !p.Segments[n-1].Decls {

@@ -278,6 +278,33 @@ func TestRangeRewriteText(t *testing.T) {
 	}
 }
 
+func TestBlockMarks(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		want string // the last segment
+	}{
+		{"send", "ch <- 1", "{conclab_live.Line(1); ch <- 1\n}"},
+		{"receive in a call", "x = 1\nfmt.Println(<-ch)", "{x = 1\nconclab_live.Line(2); fmt.Println(<-ch)\n}"},
+		{"select and its clauses", "select {\ncase v := <-ch:\n\tch <- v\n}", "{conclab_live.Line(1); select {\ncase v := <-ch:\n\tconclab_live.Line(3); ch <- v\n}\n}"},
+		{"wait and lock", "wg.Wait()\nmu.Lock()", "{conclab_live.Line(1); wg.Wait()\nconclab_live.Line(2); mu.Lock()\n}"},
+		{"inside a go func literal, not the go statement", "go func() {\n\tch <- 1\n}()", "{go func() {\n\tconclab_live.Line(2); ch <- 1\n}()\n}"},
+		{"no blocking, no mark", "x = len(xs)", "{x = len(xs)\n}"},
+		{"a shown value is left alone", "<-ch + 1", "<-ch + 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := prepare(tt.code, testKnowledge(map[string]string{"ch": "chan", "x": "int", "xs": "slice", "wg": "struct", "mu": "struct"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(p.Segments); n == 0 || p.Segments[n-1].Src != tt.want {
+				t.Errorf("segments = %+v,\nwant the last as %q", p.Segments, tt.want)
+			}
+		})
+	}
+}
+
 func TestPrepareMixedLineFallsBack(t *testing.T) {
 	p, err := prepare("x := 1; fmt.Println(x)\nfunc f() {}", testKnowledge(nil))
 	if err != nil {

@@ -43,6 +43,7 @@ type waiter struct {
 	id     int64
 	cell   bool   // the goroutine running the cell
 	reason string // the dump's wait reason
+	line   int    // the cell line it last could block at; 0 if unknown
 }
 
 // snapshot is the state of the cells' goroutines at one look; ok is false
@@ -54,10 +55,7 @@ type snapshot struct {
 }
 
 // look takes a snapshot of the cells' goroutines.
-func (g *goroutines) look(t *timers) snapshot {
-	if t.pending() {
-		return snapshot{}
-	}
+func (g *goroutines) look(t *timers, b *blockLines) snapshot {
 	var s snapshot
 	var key strings.Builder
 	for _, st := range g.dump() {
@@ -78,11 +76,14 @@ func (g *goroutines) look(t *timers) snapshot {
 			// The interpreter runs every channel operation as a select.
 			reason = "a channel send, receive or select"
 		}
-		s.waiters = append(s.waiters, waiter{id: st.id, cell: bytes.Contains(st.text, evalCreator), reason: reason})
+		s.waiters = append(s.waiters, waiter{id: st.id, cell: bytes.Contains(st.text, evalCreator), reason: reason, line: b.line(st.id)})
 		key.WriteString(strconv.FormatInt(st.id, 10) + " " + reason + "\n")
 		key.Write(stackFrames(st.text))
 	}
-	s.ok, s.key = len(s.waiters) > 0, key.String()
+	if len(s.waiters) == 0 || t.pending() {
+		return snapshot{} // checked last: it may collect garbage
+	}
+	s.ok, s.key = true, key.String()
 	return s
 }
 
@@ -135,7 +136,7 @@ func waitsInInterpreter(text []byte) bool {
 // watchDeadlock looks at the cells' goroutines every interval until ctx
 // ends, and returns the waiters when every goroutine stayed blocked, unchanged,
 // for three looks in a row; nil when ctx ended first.
-func (g *goroutines) watchDeadlock(ctx context.Context, t *timers, interval time.Duration) []waiter {
+func (g *goroutines) watchDeadlock(ctx context.Context, t *timers, b *blockLines, interval time.Duration) []waiter {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	same := 0
@@ -146,7 +147,7 @@ func (g *goroutines) watchDeadlock(ctx context.Context, t *timers, interval time
 			return nil
 		case <-tick.C:
 		}
-		s := g.look(t)
+		s := g.look(t, b)
 		switch {
 		case !s.ok:
 			same = 0
@@ -170,6 +171,9 @@ func deadlockError(ws []waiter) *liveproto.CellError {
 		who := "goroutine " + strconv.FormatInt(w.id, 10) + " (started by a live cell)"
 		if w.cell {
 			who = "the cell"
+		}
+		if w.line > 0 {
+			who += " at line " + strconv.Itoa(w.line)
 		}
 		tb = append(tb, "\t"+who+": blocked in "+w.reason)
 	}

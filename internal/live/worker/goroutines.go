@@ -42,6 +42,7 @@ func newGoroutines() *goroutines {
 	for _, st := range g.dump() {
 		g.baseline[st.id] = true
 	}
+	g.baseline[goroutineID()] = true // the caller, which dump leaves out
 	return g
 }
 

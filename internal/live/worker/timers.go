@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"reflect"
+	"runtime"
 	"sync"
 	"time"
 	"weak"
@@ -29,8 +30,16 @@ func (t *timers) until(d time.Duration) {
 	t.deadlines = append(t.deadlines, time.Now().Add(d))
 }
 
-// pending reports whether a timer of the cells may still fire.
+// pending reports whether a timer of the cells may still fire. A Ticker
+// counts while it is reachable: when tickers are recorded, pending collects
+// garbage first, so that those of ended goroutines no longer count.
 func (t *timers) pending() bool {
+	t.mu.Lock()
+	n := len(t.tickers)
+	t.mu.Unlock()
+	if n > 0 {
+		runtime.GC()
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := time.Now()

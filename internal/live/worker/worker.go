@@ -57,7 +57,8 @@ type worker struct {
 	imported map[string]string // package name -> path, in the session
 	lastLive map[string]string
 	gs       *goroutines
-	timers   *timers // the timers interpreted code started
+	timers   *timers     // the timers interpreted code started
+	lines    *blockLines // the cell line each goroutine last could block at
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the running cell
@@ -84,8 +85,8 @@ func newWorker(mark string) (*worker, error) {
 	}
 	syscall.CloseOnExec(liveproto.RequestFD)
 	syscall.CloseOnExec(liveproto.ReplyFD)
-	w.timers = &timers{}
-	in, err := newInterpreter(w.timers)
+	w.timers, w.lines = &timers{}, newBlockLines()
+	in, err := newInterpreter(w.timers, w.lines)
 	if err != nil {
 		return nil, err
 	}
@@ -95,8 +96,9 @@ func newWorker(mark string) (*worker, error) {
 
 // newInterpreter makes the session's interpreter with the standard library,
 // the unrestricted symbols (os.Exit really exits, os/exec works) and the
-// project's packages; t records the timers its code starts.
-func newInterpreter(t *timers) (*interp.Interpreter, error) {
+// project's packages; t records the timers its code starts, and b the
+// lines cells mark.
+func newInterpreter(t *timers, b *blockLines) (*interp.Interpreter, error) {
 	in := interp.New(interp.Options{
 		Stdin:        os.Stdin,
 		Stdout:       os.Stdout,
@@ -104,10 +106,13 @@ func newInterpreter(t *timers) (*interp.Interpreter, error) {
 		Unrestricted: true,
 		Env:          os.Environ(),
 	})
-	for _, s := range append(tables(), t.symbols()) {
+	for _, s := range append(tables(), t.symbols(), b.symbols()) {
 		if err := in.Use(s); err != nil {
 			return nil, fmt.Errorf("load symbols: %w", err)
 		}
+	}
+	if _, err := in.Eval(markImport); err != nil {
+		return nil, fmt.Errorf("import the line marker: %w", err)
 	}
 	return in, nil
 }
@@ -187,6 +192,7 @@ func (w *worker) exec(req *liveproto.Request) *liveproto.Reply {
 	rep.Error, rep.Stuck = w.run(ctx, req.Plan, rep)
 	rep.Broken = rep.Error != nil && rep.Error.Name == interpreterError
 	rep.Goroutines = w.gs.count()
+	w.lines.prune(w.gs)
 	if w.gs.gonbui {
 		syncDisplays()
 	}
@@ -263,7 +269,7 @@ func (w *worker) execute(ctx context.Context, prog *interp.Program) (v reflect.V
 	watchCtx, endWatch := context.WithCancel(ctx)
 	found := make(chan []waiter, 1)
 	go func() {
-		ws := w.gs.watchDeadlock(watchCtx, w.timers, deadlockWatch)
+		ws := w.gs.watchDeadlock(watchCtx, w.timers, w.lines, deadlockWatch)
 		if ws != nil {
 			stop()
 		}
