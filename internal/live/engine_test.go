@@ -466,7 +466,7 @@ func TestRangeRewrites(t *testing.T) {
 
 func TestDeadlock(t *testing.T) {
 	e := newTestEngine(t)
-	// A ticker of an ended goroutine must not hide later deadlocks.
+	// A stopped ticker must not hide later deadlocks.
 	mustRun(t, e, "kept := 7\ntk := make(chan bool)\ngo func() {\n\tt := time.NewTicker(time.Millisecond)\n\tdefer t.Stop()\n\t<-t.C\n\ttk <- true\n}()\n<-tk")
 	tests := []struct {
 		name   string
@@ -485,6 +485,7 @@ func TestDeadlock(t *testing.T) {
 		{name: "a sleeping goroutine sends later", code: "c1 := make(chan int)\ngo func() { time.Sleep(1500 * time.Millisecond); c1 <- 1 }()\nfmt.Println(<-c1)", stdout: "1\n"},
 		{name: "a computing goroutine sends later", code: "c2 := make(chan int)\ngo func() {\n\tstart := time.Now()\n\tn := 0\n\tfor time.Since(start) < 1500*time.Millisecond {\n\t\tn++\n\t}\n\tc2 <- 2\n}()\nfmt.Println(<-c2)", stdout: "2\n"},
 		{name: "a pending timer", code: "<-time.After(1500 * time.Millisecond)\nfmt.Println(\"timer\")", stdout: "timer\n"},
+		{name: "a ticker ticks later", code: "tick := time.NewTicker(1200 * time.Millisecond)\n<-tick.C\ntick.Stop()\nfmt.Println(\"tick\")", stdout: "tick\n"},
 		{name: "a context deadline", code: "ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)\n<-ctx.Done()\ncancel()\nfmt.Println(ctx.Err())", stdout: "context deadline exceeded\n"},
 	}
 	for _, tt := range tests {

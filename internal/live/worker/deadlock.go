@@ -51,7 +51,8 @@ type waiter struct {
 type snapshot struct {
 	ok      bool
 	waiters []waiter
-	key     string // identifies the state, to tell that nothing moved
+	key     string        // identifies the state, to tell that nothing moved
+	wait    time.Duration // how long the state must last: tickers may tick
 }
 
 // look takes a snapshot of the cells' goroutines.
@@ -80,10 +81,11 @@ func (g *goroutines) look(t *timers, b *blockLines) snapshot {
 		key.WriteString(strconv.FormatInt(st.id, 10) + " " + reason + "\n")
 		key.Write(stackFrames(st.text))
 	}
-	if len(s.waiters) == 0 || t.pending() {
-		return snapshot{} // checked last: it may collect garbage
+	pending, wait := t.pending()
+	if len(s.waiters) == 0 || pending {
+		return snapshot{}
 	}
-	s.ok, s.key = true, key.String()
+	s.ok, s.key, s.wait = true, key.String(), wait
 	return s
 }
 
@@ -135,12 +137,14 @@ func waitsInInterpreter(text []byte) bool {
 
 // watchDeadlock looks at the cells' goroutines every interval until ctx
 // ends, and returns the waiters when every goroutine stayed blocked, unchanged,
-// for three looks in a row; nil when ctx ended first.
+// for three looks in a row and two periods of any ticker that may still
+// tick; nil when ctx ended first.
 func (g *goroutines) watchDeadlock(ctx context.Context, t *timers, b *blockLines, interval time.Duration) []waiter {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	same := 0
 	var last string
+	var since time.Time // when the current state was first seen
 	for {
 		select {
 		case <-ctx.Done():
@@ -154,10 +158,10 @@ func (g *goroutines) watchDeadlock(ctx context.Context, t *timers, b *blockLines
 		case s.key == last:
 			same++
 		default:
-			same = 1
+			same, since = 1, time.Now()
 		}
 		last = s.key
-		if same >= 3 {
+		if same >= 3 && time.Since(since) >= s.wait {
 			return s.waiters
 		}
 	}

@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"reflect"
-	"runtime"
 	"sync"
 	"time"
 	"weak"
@@ -16,12 +15,25 @@ import (
 // waiting on <-time.After(d) looks blocked in a goroutine dump, yet is not.
 // The interpreter gets wrappers of the time and context functions that
 // start timers. A Timer that is Reset after its first deadline is not seen.
+//
+// Whether a Ticker was stopped cannot be asked, and one the cells no longer
+// reach may still be reachable from the interpreter's frames. So a ticker
+// that may still tick does not stop deadlock detection: it lengthens the
+// time the goroutines must stay blocked to two of its periods, after which
+// a goroutine waiting for it would have moved.
 type timers struct {
 	mu        sync.Mutex
 	deadlines []time.Time
-	tickers   []weak.Pointer[time.Ticker]
-	forever   bool // time.Tick was called: its ticker never stops
+	tickers   []ticker
 }
+
+// ticker is a Ticker of the cells, or the one behind time.Tick.
+type ticker struct {
+	p     weak.Pointer[time.Ticker] // zero for time.Tick, which never stops
+	every time.Duration
+}
+
+func (k ticker) alive() bool { return k.p == (weak.Pointer[time.Ticker]{}) || k.p.Value() != nil }
 
 // until notes a timer that fires after d.
 func (t *timers) until(d time.Duration) {
@@ -30,16 +42,10 @@ func (t *timers) until(d time.Duration) {
 	t.deadlines = append(t.deadlines, time.Now().Add(d))
 }
 
-// pending reports whether a timer of the cells may still fire. A Ticker
-// counts while it is reachable: when tickers are recorded, pending collects
-// garbage first, so that those of ended goroutines no longer count.
-func (t *timers) pending() bool {
-	t.mu.Lock()
-	n := len(t.tickers)
-	t.mu.Unlock()
-	if n > 0 {
-		runtime.GC()
-	}
+// pending reports whether a timer of the cells may still fire, and for how
+// long goroutines must stay blocked before the tickers that may still tick
+// would have woken one.
+func (t *timers) pending() (bool, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := time.Now()
@@ -51,13 +57,15 @@ func (t *timers) pending() bool {
 	}
 	t.deadlines = kept
 	live := t.tickers[:0]
-	for _, p := range t.tickers {
-		if p.Value() != nil {
-			live = append(live, p)
+	var wait time.Duration
+	for _, k := range t.tickers {
+		if k.alive() {
+			live = append(live, k)
+			wait = max(wait, 2*k.every)
 		}
 	}
 	t.tickers = live
-	return t.forever || len(t.deadlines) > 0 || len(t.tickers) > 0
+	return len(t.deadlines) > 0, wait
 }
 
 // symbols returns the wrappers the interpreter uses in place of the time
@@ -79,14 +87,14 @@ func (t *timers) symbols() interp.Exports {
 			}),
 			"Tick": reflect.ValueOf(func(d time.Duration) <-chan time.Time {
 				t.mu.Lock()
-				t.forever = true
+				t.tickers = append(t.tickers, ticker{every: d})
 				t.mu.Unlock()
 				return time.Tick(d)
 			}),
 			"NewTicker": reflect.ValueOf(func(d time.Duration) *time.Ticker {
 				tk := time.NewTicker(d)
 				t.mu.Lock()
-				t.tickers = append(t.tickers, weak.Make(tk))
+				t.tickers = append(t.tickers, ticker{p: weak.Make(tk), every: d})
 				t.mu.Unlock()
 				return tk
 			}),
