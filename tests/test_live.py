@@ -128,6 +128,15 @@ def test_live_completion_offers_live_variables(kernel):
     assert "liveCounter" in r["matches"], r
 
 
+def test_range_over_iterator_from_an_earlier_cell(kernel):
+    _, kc = kernel
+    reply, out = live(kc, "func squares(yield func(int, int) bool) {\n\tfor i := 1; yield(i, i*i); i++ {\n\t}\n}")
+    assert reply["status"] == "ok", reply
+    reply, out = live(kc, "for i, sq := range squares {\n\tif i > 3 {\n\t\tbreak\n\t}\n\tfmt.Print(sq, \" \")\n}")
+    assert reply["status"] == "ok", reply
+    assert text(out) == "1 4 9 ", out
+
+
 def test_deadlock_reported_and_next_live_cell_works(kernel):
     _, kc = kernel
     live(kc, "kept := 5")

@@ -51,7 +51,7 @@ func defaultPackages() map[string]string {
 func (e *Engine) snapshot() *knowledge {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types)}
+	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types), sigs: maps.Clone(e.know.sigs)}
 	for name := range e.imported {
 		k.live[name] = "package" // an import binds the name: no auto-import over it
 	}
@@ -64,6 +64,13 @@ func (e *Engine) learn(pl *liveproto.Plan, rep *liveproto.Reply) {
 	defer e.mu.Unlock()
 	if rep.Error == nil {
 		maps.Copy(e.know.types, pl.Types)
+		if e.know.sigs == nil {
+			e.know.sigs = map[string]string{}
+		}
+		for _, d := range pl.Defines {
+			delete(e.know.sigs, d.Name) // redefined: the old type no longer holds
+		}
+		maps.Copy(e.know.sigs, pl.Sigs)
 		for _, d := range pl.Defines {
 			if d.Kind == "func" || d.Kind == "type" {
 				e.know.live[d.Name] = d.Kind

@@ -39,6 +39,9 @@ type knowledge struct {
 	// gives them): yaegi keeps the first definition of a type, so a
 	// different one is refused instead of silently ignored.
 	types map[string]string
+	// sigs maps the session's functions and variables to their types, as
+	// Go source, where the cells that made them decided them.
+	sigs map[string]string
 }
 
 // prepare parses a live cell, rejects what the interpreter cannot run, and
@@ -100,7 +103,12 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	if err := ck.check(declFile, body); err != nil {
 		return nil, err
 	}
-	info := resolve(fset, declFile, bodyFile)
+	var files []*ast.File
+	if f := sessionFile(fset, k.sigs, p.Defines); f != nil {
+		files = append(files, f)
+	}
+	info := resolve(fset, append(files, declFile, bodyFile)...)
+	p.Sigs = sigs(info, declFile, body)
 	declRanges, err := rangeEdits(fset, info, ck, declFile, declText, len(declPrefix))
 	if err != nil {
 		return nil, err

@@ -238,6 +238,32 @@ func TestLoopVarRewrite(t *testing.T) {
 	}
 }
 
+func TestRangeOverEarlierCellsIterator(t *testing.T) {
+	first, err := prepare("func count(n int) func(func(int) bool) { return nil }\nseq := count(2)\npt := point{}", testKnowledge(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"count": "func(n int) func(func(int) bool)", "seq": "func(func(int) bool)"}
+	if len(first.Sigs) != len(want) || first.Sigs["count"] != want["count"] || first.Sigs["seq"] != want["seq"] {
+		t.Fatalf("sigs = %q, want %q (not pt: its type is the session's)", first.Sigs, want)
+	}
+	k := testKnowledge(map[string]string{"count": "func", "seq": "func"})
+	k.sigs = first.Sigs
+	tests := []struct{ code, want string }{
+		{"for x := range seq {\n\t_ = x\n}", "{seq(func(x int) bool {\n\t_ = x\n;return true})\n}"},
+		{"for x := range count(3) {\n}", "{count(3)(func(x int) bool {\n;return true})\n}"},
+	}
+	for _, tt := range tests {
+		p, err := prepare(tt.code, k)
+		if err != nil {
+			t.Fatalf("prepare(%q): %v", tt.code, err)
+		}
+		if n := len(p.Segments); n == 0 || p.Segments[n-1].Src != tt.want {
+			t.Errorf("prepare(%q) segments = %+v, want %q", tt.code, p.Segments, tt.want)
+		}
+	}
+}
+
 func TestRangeRewriteText(t *testing.T) {
 	tests := []struct {
 		name string

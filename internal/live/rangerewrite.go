@@ -138,7 +138,7 @@ func (r *ranger) replaceHead(rs *ast.RangeStmt, head string) {
 func (r *ranger) rangeFunc(rs *ast.RangeStmt) {
 	params, ok := r.yieldParams(rs.X)
 	if !ok {
-		r.fail(rs.For, "range over a function whose element types the live engine cannot tell (it comes from an earlier cell or a package)",
+		r.fail(rs.For, "range over a function whose element types the live engine cannot tell (they are a package's or the session's own types)",
 			"Call the function with a yield func instead: seq(func(x T) bool { ...; return true }).")
 		return
 	}

@@ -24,6 +24,10 @@ type Plan struct {
 	Defines []DefinedName `json:"-"`
 	// Types are the cell's type definitions (name -> typeText).
 	Types map[string]string `json:"-"`
+	// Sigs are the types of the cell's top-level functions and variables,
+	// as Go source, where the cell alone decides them (name -> type), so
+	// that later cells can tell the element types of its iterators.
+	Sigs map[string]string `json:"-"`
 }
 
 // Segment is a chunk of a cell for the interpreter: the cell's text with
