@@ -216,10 +216,17 @@ func TestTruthGoroutinesATaskStarts(t *testing.T) {
 	if st := task.StateTimes(); st.Running() < 5*time.Millisecond {
 		t.Errorf("the task's goroutines ran %v, want about 10ms", st.Running())
 	}
-	if lane := task.States(); !slices.ContainsFunc(lane, func(s demos.Span) bool {
-		return s.State == demos.StateRunning && s.End-s.Start > 5*time.Millisecond
-	}) {
-		t.Errorf("the lane never shows the child's running: %v", lane)
+	// The lane merges the task's goroutines: the child's running is in
+	// it, in one span or, when other programs take the cores, several.
+	var running time.Duration
+	lane := task.States()
+	for _, s := range lane {
+		if s.State == demos.StateRunning {
+			running += s.End - s.Start
+		}
+	}
+	if running < 5*time.Millisecond {
+		t.Errorf("the lane shows %v of running, not the child's 10ms: %v", running, lane)
 	}
 }
 
