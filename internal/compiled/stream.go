@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/conclab/conclab/internal/engine"
+	"github.com/conclab/conclab/internal/memlimit"
 )
 
 // streamWriter forwards a program's stdout or stderr to the frontend. With a
@@ -133,19 +134,5 @@ func (o *outputBudget) take(b []byte) ([]byte, string) {
 		return b[:keep], ""
 	}
 	o.told = true
-	return b[:keep], fmt.Sprintf("\nconclab: output cut at %s; the program goes on, its further output is dropped (CONCLAB_MAX_OUTPUT sets the limit)\n", FormatSize(int64(o.limit)))
-}
-
-// FormatSize writes a size in bytes as "2 GB", "5 MB", "300 KB" or
-// "12 bytes", as the kernel's notices about its limits say them.
-func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.3g GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.3g MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.3g KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
+	return b[:keep], fmt.Sprintf("\nconclab: output cut at %s; the program goes on, its further output is dropped (CONCLAB_MAX_OUTPUT sets the limit)\n", memlimit.Size(int64(o.limit)))
 }

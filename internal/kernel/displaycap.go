@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/memlimit"
 )
 
 // displayBudget caps the bytes of displays one cell adds to the notebook,
@@ -47,7 +47,7 @@ func (b *displayBudget) take(d display.Data) (ok bool, notice string) {
 		return false, ""
 	}
 	return false, fmt.Sprintf("\nconclab: displays cut at %s (a display of %s did not fit); the program goes on, its further displays are dropped (CONCLAB_MAX_OUTPUT sets the limit)\n",
-		compiled.FormatSize(int64(b.limit)), compiled.FormatSize(int64(size)))
+		memlimit.Size(int64(b.limit)), memlimit.Size(int64(size)))
 }
 
 // displaySize is about the bytes d takes in a notebook: the length of each
