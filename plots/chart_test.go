@@ -23,7 +23,7 @@ func TestPNGDimensions(t *testing.T) {
 		{"one lane", Timeline(poolRecording(1, 3, ms, "cpu"))},
 		{"eight lanes", Timeline(poolRecording(8, 3, ms, "cpu"))},
 		{"64 lanes", Timeline(poolRecording(64, 3, ms, "cpu"))},
-		{"speedup", Speedup(Sweep{Runs: []Run{{1, 40 * ms}, {2, 21 * ms}}})},
+		{"speedup", Speedup(Sweep{Runs: []Run{{1, 40 * ms, 40 * ms}, {2, 21 * ms, 40 * ms}}})},
 		{"distribution", Distribution("d", Sample{"a", []time.Duration{ms, 2 * ms}})},
 		{"resized", Timeline(poolRecording(2, 3, ms, "cpu")).SetSize(300, 150)},
 	}

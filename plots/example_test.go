@@ -117,22 +117,46 @@ func ExampleCompare() {
 }
 
 func ExampleSpeedup() {
-	s := plots.Sweep{Title: "sum of squares", NumCPU: 2}
-	for _, n := range []int{1, 2, 4} {
-		// 2 ms that do not parallelize, 38 ms that do, on two cores.
-		s.Runs = append(s.Runs, plots.Run{Workers: n, Wall: 2*ms + 38*ms/time.Duration(min(n, 2))})
+	s := plots.Sweep{Title: "sum of squares", NumCPU: 4}
+	for _, n := range []int{1, 2, 4, 8} {
+		// 2 ms that do not parallelize and 38 ms that do, on four cores:
+		// 40 ms of computing however it is shared.
+		wall := 2*ms + 38*ms/time.Duration(min(n, 4))
+		s.Runs = append(s.Runs, plots.Run{Workers: n, Wall: wall, CPU: 40 * ms})
 	}
 	fmt.Print(plots.Speedup(s))
 	// Output:
 	// Speedup: sum of squares
-	// best 1.9× at 2 workers · Amdahl: 95% parallel, at most 20× on unlimited cores
+	// best 3.48× at 4 workers · Amdahl: 95% parallel
+	// speedup against the 1-worker run: 40 ms
+	// workers  runs  median wall  speedup  efficiency
+	// 1        1     40 ms        1×       100%
+	// 2        1     21 ms        1.9×     95%
+	// 4        1     11.5 ms      3.48×    87%
+	// 8        1     11.5 ms      3.48×    43%
+	// Amdahl fit: wall(n) = 2 ms + 38 ms/n, so 95% of the work runs in parallel; if the serial part stayed as fitted, no number of cores would take this work past 20×
+	// the fit uses the runs with at most 4 workers; past that the curve stays flat, since no more than 4 workers run at once
+	// the machine has 4 CPUs: beyond that, workers take turns on the same cores
+}
+
+// On two cores a sweep has only two worker counts within the cores, and
+// Amdahl's law passes through any two points: Speedup draws no fit rather
+// than a ceiling read from them.
+func ExampleSpeedup_twoCores() {
+	s := plots.Sweep{Title: "sum of squares", NumCPU: 2}
+	for _, n := range []int{1, 2, 4} {
+		s.Runs = append(s.Runs, plots.Run{Workers: n, Wall: 2*ms + 38*ms/time.Duration(min(n, 2)), CPU: 40 * ms})
+	}
+	fmt.Print(plots.Speedup(s))
+	// Output:
+	// Speedup: sum of squares
+	// best 1.9× at 2 workers
 	// speedup against the 1-worker run: 40 ms
 	// workers  runs  median wall  speedup  efficiency
 	// 1        1     40 ms        1×       100%
 	// 2        1     21 ms        1.9×     95%
 	// 4        1     21 ms        1.9×     48%
-	// Amdahl fit: wall(n) = 2 ms + 38 ms/n, so 95% of the work runs in parallel; even with unlimited cores the speedup stays below 20×
-	// the fit uses the runs with at most 2 workers; past that the curve stays flat, since no more than 2 workers run at once
+	// no Amdahl fit: a fit needs runs with 3 different worker counts within the cores: with fewer, every curve fits (this machine has 2)
 	// the machine has 2 CPUs: beyond that, workers take turns on the same cores
 }
 

@@ -27,34 +27,20 @@ var (
 
 // Speedup draws how much faster the sweep's work got with more workers:
 // the measured speedup (median wall time per worker count, each run as a
-// faint dot), the ideal n×, Amdahl's law fitted to the wall times, and the
-// machine's core count. Speedup is measured against the 1-worker run, or,
-// without one, against the fit's 1-worker time. Worker counts spanning 16×
-// or more are drawn on a logarithmic axis.
+// faint dot), the ideal n×, the machine's core count, and Amdahl's law
+// fitted to the wall times where the runs can support a fit: work that
+// computes (Run.CPU at least half of what the workers could use), with at
+// least three worker counts within the cores. The fit's parallel fraction
+// comes with its range when any one worker count is left out. A sweep of
+// work that waits (downloads) gets no fit and no core line: cores do not
+// limit it. Speedup is measured against the 1-worker run, or, without one,
+// against the fit's 1-worker time. Worker counts spanning 16× or more are
+// drawn on a logarithmic axis.
 func Speedup(s Sweep) *Chart {
 	pts := s.points()
-	// Amdahl's law is about the program; with more workers than cores the
-	// machine is the limit. So fit within the cores when that leaves two
-	// worker counts, and hold the curve flat past them.
-	fitRuns, capped := s.Runs, false
-	if s.NumCPU > 0 {
-		var within []Run
-		counts := map[int]bool{}
-		for _, r := range s.Runs {
-			if r.Workers <= s.NumCPU {
-				within = append(within, r)
-				counts[r.Workers] = true
-			}
-		}
-		if len(counts) >= 2 {
-			fitRuns, capped = within, true
-		}
-	}
-	fit, fitErr := FitAmdahl(fitRuns)
-	model := fit.Speedup
-	if capped {
-		model = func(n float64) float64 { return fit.Speedup(math.Min(n, float64(s.NumCPU))) }
-	}
+	fit, fitErr := s.fit()
+	cpuBound, known := s.workload()
+	ioBound := known && !cpuBound
 	var t1 float64
 	base := ""
 	switch {
@@ -77,8 +63,12 @@ func Speedup(s Sweep) *Chart {
 	if t1 <= 0 {
 		p.HideAxes()
 		c.height = 100
-		c.title = title + "\nno speedup to show: need a 1-worker run or two worker counts"
-		c.summary = strings.Join(append(sum, "no speedup to show: the sweep needs a 1-worker run or runs with two different worker counts"), "\n")
+		c.title = title + "\nno speedup to show: need a 1-worker run"
+		why := "no speedup to show: the sweep needs a 1-worker run to compare with"
+		if fitErr != nil {
+			why += ", or a fit of Amdahl's law to estimate one, and " + fitErr.Error()
+		}
+		c.summary = strings.Join(append(sum, why), "\n")
 		return c
 	}
 
@@ -124,7 +114,7 @@ func Speedup(s Sweep) *Chart {
 
 	// Grid and cores first, so everything else draws over them.
 	p.Add(lightGrid())
-	if s.NumCPU > 0 && float64(s.NumCPU) >= minW && float64(s.NumCPU) <= maxW {
+	if !ioBound && s.NumCPU > 0 && float64(s.NumCPU) >= minW && float64(s.NumCPU) <= maxW {
 		cores, _ := plotter.NewLine(plotter.XYs{{X: float64(s.NumCPU), Y: yMin}, {X: float64(s.NumCPU), Y: yMax}})
 		cores.LineStyle = draw.LineStyle{Color: coresColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
 		p.Add(cores)
@@ -139,11 +129,11 @@ func Speedup(s Sweep) *Chart {
 	p.Add(ideal)
 	leg.Add("ideal: n×", ideal)
 	if fitErr == nil {
-		f := plotter.NewFunction(model)
+		f := plotter.NewFunction(fit.speedup)
 		f.XMin, f.XMax, f.Samples = minW, maxW, 200
 		f.LineStyle = draw.LineStyle{Color: fitColor, Width: vg.Points(1.5)}
 		p.Add(f)
-		leg.Add(fmt.Sprintf("Amdahl fit: %s parallel", formatPercent(fit.Fraction())), f)
+		leg.Add("Amdahl fit: "+fit.fraction()+" parallel", f)
 	}
 	if len(repeats) > 0 {
 		sc, _ := plotter.NewScatter(repeats)
@@ -166,15 +156,7 @@ func Speedup(s Sweep) *Chart {
 
 	head := fmt.Sprintf("best %s at %s", formatTimes(best), plural(bestAt, "worker"))
 	if fitErr == nil {
-		head += " · Amdahl: " + formatPercent(fit.Fraction()) + " parallel"
-		switch {
-		case math.IsInf(fit.Limit(), 1):
-			head += ", no serial part"
-		case capped:
-			head += ", at most " + limitText(fit) + " on unlimited cores"
-		default:
-			head += ", at most " + limitText(fit)
-		}
+		head += " · Amdahl: " + fit.fraction() + " parallel"
 	}
 	c.title = title + "\n" + head
 	sum = append(sum, head, "speedup against the "+base+": "+formatDuration(timeDuration(t1)))
@@ -182,18 +164,26 @@ func Speedup(s Sweep) *Chart {
 	if fitErr == nil {
 		line := fmt.Sprintf("Amdahl fit: wall(n) = %s + %s/n, so %s of the work runs in parallel",
 			formatDuration(fit.Serial), formatDuration(fit.Parallel), formatPercent(fit.Fraction()))
-		if !math.IsInf(fit.Limit(), 1) {
-			line += "; even with unlimited cores the speedup stays below " + limitText(fit)
+		if r := fit.fraction(); r != formatPercent(fit.Fraction()) {
+			line += fmt.Sprintf(" (%s to %s when any one worker count is left out)", formatPercent(fit.lo), formatPercent(fit.hi))
+		}
+		if l := fit.limit(); l != "" {
+			line += "; if the serial part stayed as fitted, no number of cores would take this work past " + l
+		} else {
+			line += "; these runs show no serial part, so they set no limit"
 		}
 		sum = append(sum, line)
-		if capped {
+		if fit.capped {
 			sum = append(sum, fmt.Sprintf("the fit uses the runs with at most %s; past that the curve stays flat, since no more than %d workers run at once",
 				plural(s.NumCPU, "worker"), s.NumCPU))
 		}
 	} else {
 		sum = append(sum, "no Amdahl fit: "+fitErr.Error())
 	}
-	if s.NumCPU > 0 && maxW > float64(s.NumCPU) {
+	switch {
+	case ioBound:
+		sum = append(sum, "the workers mostly wait: more workers than cores can still help, since a waiting worker needs no core")
+	case s.NumCPU > 0 && maxW > float64(s.NumCPU):
 		sum = append(sum, fmt.Sprintf("the machine has %s: beyond that, workers take turns on the same cores", plural(s.NumCPU, "CPU")))
 	}
 	c.summary = strings.Join(sum, "\n")
@@ -207,11 +197,6 @@ func SpeedupOf(s *demos.Sweep) *Chart {
 		return Speedup(Sweep{})
 	}
 	return Speedup(SweepOf(s.Title, s.Runs...))
-}
-
-// limitText prints the fit's finite speedup limit.
-func limitText(fit Amdahl) string {
-	return formatTimes(fit.Limit())
 }
 
 // sweepTable lists each worker count's wall time, speedup and efficiency.

@@ -9,10 +9,13 @@ import (
 )
 
 // A Run is one measurement in a sweep: the same work done by Workers
-// workers in Wall time.
+// workers in Wall time, using CPU time on all cores together (0 when not
+// measured). CPU time tells work that computes from work that waits: only
+// the first is fitted to Amdahl's law.
 type Run struct {
 	Workers int
 	Wall    time.Duration
+	CPU     time.Duration
 }
 
 // A Sweep is the same work run with different numbers of workers, possibly
@@ -28,7 +31,8 @@ type Sweep struct {
 
 // SweepOf makes a sweep from recordings of the same work, taking each
 // recording's Workers (or, when it is not set, its number of lanes) as its
-// worker count and NumCPU from the first recording that has it.
+// worker count, its Wall and CPU, and NumCPU from the first recording that
+// has it.
 func SweepOf(title string, recs ...*demos.Recording) Sweep {
 	s := Sweep{Title: title}
 	for _, rec := range recs {
@@ -39,7 +43,7 @@ func SweepOf(title string, recs ...*demos.Recording) Sweep {
 		if workers <= 0 {
 			workers = len(rec.Lanes())
 		}
-		s.Runs = append(s.Runs, Run{Workers: workers, Wall: rec.Wall})
+		s.Runs = append(s.Runs, Run{Workers: workers, Wall: rec.Wall, CPU: rec.CPU})
 		if s.NumCPU == 0 {
 			s.NumCPU = rec.NumCPU
 		}
