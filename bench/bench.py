@@ -243,6 +243,17 @@ class Bench:
                         res[k]["failures"].append(problem)
                     else:
                         res[k]["samples"].append(run.seconds)
+                    if k in case.pair:
+                        pair = res[k].setdefault("pair", {"samples": [], "failures": []})
+                        try:
+                            prun = sessions[k].execute(case.pair[k](n), timeout=case.timeout)
+                        except KernelError as e:
+                            pair["failures"].append(str(e))
+                            continue
+                        if prun.ok:
+                            pair["samples"].append(prun.seconds)
+                        else:
+                            pair["failures"].append(prun.error or f"status {prun.status}")
             for k in ready:
                 own, children = (b - a for a, b in zip(cpu0[k], sessions[k].cpu_seconds()))
                 res[k]["cpu_per_cell"] = {"kernel": own / reps, "children": children / reps}
@@ -251,6 +262,8 @@ class Bench:
                 s.shutdown()
         for k in kernels:
             res[k]["summary"] = summary(res[k]["samples"])
+            if "pair" in res[k]:
+                res[k]["pair"]["summary"] = summary(res[k]["pair"]["samples"])
             if not res[k]["samples"] and "unavailable" not in res[k]:
                 res[k]["unavailable"] = "every run failed: " + (res[k]["failures"] or ["?"])[0]
         if all(k in res and res[k]["samples"] for k in (CONCLAB, GONB)):

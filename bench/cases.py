@@ -122,6 +122,8 @@ class Case:
     edited: bool = True              # False: the same cell again (n fixed)
     timeout: float = 300.0
     with_floor: bool = False         # time the toolchain floor in the same interleaved loop
+    pair: dict = field(default_factory=dict)  # kernel -> (n) -> code run right after each measured
+                                              # cell, timed as its yardstick ("pair" in the results)
 
     def code(self, n):
         return self.cell(n)
@@ -144,6 +146,15 @@ def _fmt(template, **kw):
         template = template.replace("{" + k + "}", str(v))
     return template
 
+
+TEST_CELL = """%test
+func TestEdited(t *testing.T) {
+	if got := {n} * 2; got != {n}+{n} {
+		t.Fatalf("got %d", got)
+	}
+	fmt.Println("tested {n}")
+}
+"""
 
 RACE_ITERS = 20_000
 GOROUTINE_ITERS = 100_000
@@ -176,6 +187,13 @@ CASES = [
          cell=lambda n: _fmt(GOROUTINES_CELL, n=n, iters=RACE_ITERS),
          expect=lambda n: (f"goroutines {n} {goroutines_total(RACE_ITERS)}", None), reps=6, quick_reps=2,
          setup={CONCLAB: ["%goflags -race"], GONB: ["%goflags -race"]}, timeout=900.0),
+    # %test builds with the race detector by default (gonb's with %goflags -race): the yardstick
+    # is an edited %race cell of the same size, timed right after each %test in the same kernel.
+    Case("test_edited", "%test of one test, edited", (CONCLAB, GONB),
+         cell=lambda n: _fmt(TEST_CELL, n=n),
+         expect=lambda n: (f"tested {n}", None), reps=10, quick_reps=3,
+         setup={GONB: ["%goflags -race"]},
+         pair={CONCLAB: lambda n: f'%race\nfmt.Println("raced", {n})\n'}, timeout=900.0),
 ]
 
 # The cells the memory case and the profile repeat.

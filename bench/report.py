@@ -108,6 +108,12 @@ def case_rows(results):
     add("timeline", "demos + plots timeline, edited")
     add("live", "%live trivial cell", "<= 5 ms", lambda c, g: c <= 0.005)
     add("race", "%goflags -race cell, edited")
+    add("test_edited", "%test of one test (race), edited")
+    pair = ((cases.get("test_edited") or {}).get(CONCLAB) or {}).get("pair") or {}
+    p, t = (pair.get("summary") or {}).get("median"), median(cases.get("test_edited") or {}, CONCLAB)
+    if p:
+        rows.append(["  against an edited %race cell, timed beside it", spread(pair["summary"], ms), "-", "-",
+                     f"{x(ratio(t, p))} %race", "<= 1.5x %race", met(None if t is None else t <= 1.5 * p)])
 
     suite = results.get("suite") or {}
     if suite:

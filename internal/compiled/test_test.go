@@ -41,6 +41,11 @@ func TestExecuteTest(t *testing.T) {
 			test:      engine.Test{CPU: []int{1, 2}, Benchmem: true},
 			wantTable: []string{"BenchmarkAdd", "ns/op", "allocs/op"}},
 		{name: "example", src: "func ExampleAdd() {\n\tfmt.Println(Add(2, 2))\n\t// Output: 4\n}\n", wantTable: []string{"ExampleAdd", "PASS"}},
+		{name: "TestMain runs around the tests", src: "func TestMain(m *testing.M) {\n\tfmt.Println(\"before\")\n\tm.Run()\n}\n\nfunc TestAddMain(t *testing.T) {\n\tfmt.Println(\"test\")\n}\n",
+			test: engine.Test{Run: "TestAddMain"}, wantOut: []string{"before\n", "test\n"}, wantTable: []string{"TestAddMain", "PASS"}},
+		// The direct build leaves what go test refuses to the go command,
+		// whose message users know.
+		{name: "wrong signature in go's words", src: "func TestTakesInt(n int) {}\n", wantErr: "wrong signature for TestTakesInt"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,9 +22,11 @@ import (
 // apart from main.go, so that `go build` of other cells never sees them.
 const testDir = "gotest"
 
-// buildTest builds prog as a test binary (`go test -c`) into the binary
-// cache and returns its path. Its one file is main_test.go: go test runs
-// only the functions of _test.go files, and ignores a main package's main.
+// buildTest builds prog as a test binary into the binary cache and returns
+// its path: with the compiler and linker directly, as cells are built (see
+// toolchain.buildTest), or else with go test -c. Its one file is
+// main_test.go: go test runs only the functions of _test.go files, and
+// ignores a main package's main.
 func (e *Engine) buildTest(ctx context.Context, prog *cell.Program, st engine.Settings) (string, error) {
 	key := sha256.New()
 	key.Write([]byte("go test -c\x00"))
@@ -35,15 +38,40 @@ func (e *Engine) buildTest(ctx context.Context, prog *cell.Program, st engine.Se
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
+	tmp := bin + ".tmp"
+	err := errIndirect
+	if race, ok := directFlags(st.GoFlags); ok {
+		err = e.tc.buildTest(ctx, prog.Source, race, tmp, prog.Rewrite)
+	}
+	if errors.Is(err, errIndirect) {
+		e.opt.Logger.Debug("building the tests with the go command", "flags", st.GoFlags)
+		err = e.goTestBuild(ctx, prog, st, tmp)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("build tests: %w", err)
+	}
+	if err := os.Rename(tmp, bin); err != nil {
+		return "", fmt.Errorf("build tests: %w", err)
+	}
+	return bin, nil
+}
+
+// goTestBuild builds prog's tests with go test -c, for what the toolchain's
+// direct path does not cover.
+func (e *Engine) goTestBuild(ctx context.Context, prog *cell.Program, st engine.Settings, out string) error {
 	dir := filepath.Join(e.opt.Workspace.Dir, testDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("build tests: %w", err)
+		return fmt.Errorf("build tests: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main_test.go"), prog.Source, 0o600); err != nil {
-		return "", fmt.Errorf("build tests: %w", err)
+		return fmt.Errorf("build tests: %w", err)
 	}
-	tmp := bin + ".tmp"
-	args := append([]string{"test", "-c", "-vet=off", "-o", tmp}, st.GoFlags...)
+	args := append([]string{"test", "-c", "-vet=off", "-o", out}, st.GoFlags...)
 	args = append(args, "./"+testDir)
 	cmd := exec.Command(e.opt.GoCommand, args...)
 	cmd.Dir = e.opt.Workspace.Dir
@@ -55,15 +83,7 @@ func (e *Engine) buildTest(ctx context.Context, prog *cell.Program, st engine.Se
 	cmd.Stdout, cmd.Stderr = &report, &report
 	cmd.SysProcAttr = procgroup.Attr()
 	if err := procgroup.Run(ctx, cmd, e.opt.Grace); err != nil {
-		os.Remove(tmp)
-		return "", toolError(ctx, err, prog.Rewrite(report.String()))
+		return toolError(ctx, err, prog.Rewrite(report.String()))
 	}
-	if err := os.Chmod(tmp, 0o700); err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("build tests: %w", err)
-	}
-	if err := os.Rename(tmp, bin); err != nil {
-		return "", fmt.Errorf("build tests: %w", err)
-	}
-	return bin, nil
+	return nil
 }

@@ -108,26 +108,89 @@ func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string
 		return fmt.Errorf("build cell: %w", err)
 	}
 	defer os.RemoveAll(work)
-	if err := os.WriteFile(filepath.Join(work, "main.go"), src, 0o600); err != nil {
-		return fmt.Errorf("build cell: %w", err)
+	if err := t.compile(ctx, work, "main", "main.go", src, cfg, race, rewrite); err != nil {
+		return err
 	}
-	if err := os.WriteFile(filepath.Join(work, "importcfg"), cfg, 0o600); err != nil {
-		return fmt.Errorf("build cell: %w", err)
+	return t.link(ctx, work, out, linkcfg, race, rewrite)
+}
+
+// buildTest compiles and links src as go test -c would build a package of
+// one _test.go file: the package (whose main function nobody calls) under
+// the import path of the cell module's test directory, then a main package
+// that hands its tests to testing.MainStart. It returns errIndirect when the
+// go command should build it.
+func (t *toolchain) buildTest(ctx context.Context, src []byte, race bool, out string, rewrite func(string) string) error {
+	if err := t.init(ctx); err != nil {
+		return errIndirect
 	}
-	if err := os.WriteFile(filepath.Join(work, "importcfg.link"), linkcfg, 0o600); err != nil {
-		return fmt.Errorf("build cell: %w", err)
+	imports, ok := scanImports(src)
+	if !ok.direct() {
+		return errIndirect
 	}
-	compile := []string{"-o", "main.a", "-p", "main", "-lang=" + t.lang, "-complete",
-		"-c=" + strconv.Itoa(min(runtime.NumCPU(), 4)), "-nolocalimports", "-importcfg", "importcfg", "-pack"}
-	link := []string{"-o", out, "-importcfg", "importcfg.link", "-buildmode=exe", "-s", "-w"}
+	set, err := findTests(src)
+	if err != nil {
+		return err
+	}
+	roots := append(imports, "runtime", "os", "testing", "testing/internal/testdeps")
+	if set.testMain {
+		roots = append(roots, "reflect")
+	}
 	if race {
-		compile = append(compile, "-race")
-		link = append(link, "-race", "-extld="+cc())
+		roots = append(roots, "runtime/race")
 	}
-	if report, err := t.tool(ctx, work, "compile", append(compile, "main.go")...); err != nil {
+	cfg, linkcfg, err := t.importcfg(ctx, roots, race)
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp(t.dir, "build-")
+	if err != nil {
+		return fmt.Errorf("build tests: %w", err)
+	}
+	defer os.RemoveAll(work)
+	pkg := t.module + "/" + testDir
+	if err := t.compile(ctx, work, pkg, "main_test.go", src, cfg, race, rewrite); err != nil {
+		return err
+	}
+	self := []byte(fmt.Sprintf("packagefile %s=%s\n", pkg, filepath.Join(work, "main_test.a")))
+	if err := t.compile(ctx, work, "main", "main.go", set.mainSource(pkg, t.module), append(self, cfg...), race, rewrite); err != nil {
+		return err
+	}
+	return t.link(ctx, work, out, append(self, linkcfg...), race, rewrite, "-X", "testing.testBinary=1")
+}
+
+// compile compiles one file, src, of the package with import path pkg into
+// work/<name without .go>.a, with the import configuration cfg.
+func (t *toolchain) compile(ctx context.Context, work, pkg, name string, src, cfg []byte, race bool, rewrite func(string) string) error {
+	base := strings.TrimSuffix(name, ".go")
+	if err := os.WriteFile(filepath.Join(work, name), src, 0o600); err != nil {
+		return fmt.Errorf("build cell: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(work, base+".importcfg"), cfg, 0o600); err != nil {
+		return fmt.Errorf("build cell: %w", err)
+	}
+	args := []string{"-o", base + ".a", "-p", pkg, "-lang=" + t.lang, "-complete",
+		"-c=" + strconv.Itoa(min(runtime.NumCPU(), 4)), "-nolocalimports", "-importcfg", base + ".importcfg", "-pack"}
+	if race {
+		args = append(args, "-race")
+	}
+	if report, err := t.tool(ctx, work, "compile", append(args, name)...); err != nil {
 		return toolError(ctx, err, rewrite(report))
 	}
-	if report, err := t.tool(ctx, work, "link", append(link, "main.a")...); err != nil {
+	return nil
+}
+
+// link links work/main.a into out with the linker's import configuration
+// cfg, without the symbol table and DWARF (see toolchain).
+func (t *toolchain) link(ctx context.Context, work, out string, cfg []byte, race bool, rewrite func(string) string, extra ...string) error {
+	if err := os.WriteFile(filepath.Join(work, "importcfg.link"), cfg, 0o600); err != nil {
+		return fmt.Errorf("build cell: %w", err)
+	}
+	args := []string{"-o", out, "-importcfg", "importcfg.link", "-buildmode=exe", "-s", "-w"}
+	if race {
+		args = append(args, "-race", "-extld="+cc())
+	}
+	args = append(append(args, extra...), "main.a")
+	if report, err := t.tool(ctx, work, "link", args...); err != nil {
 		return toolError(ctx, err, rewrite(report))
 	}
 	return nil
