@@ -43,6 +43,10 @@ func TestExecuteTest(t *testing.T) {
 		{name: "example", src: "func ExampleAdd() {\n\tfmt.Println(Add(2, 2))\n\t// Output: 4\n}\n", wantTable: []string{"ExampleAdd", "PASS"}},
 		{name: "TestMain runs around the tests", src: "func TestMain(m *testing.M) {\n\tfmt.Println(\"before\")\n\tm.Run()\n}\n\nfunc TestAddMain(t *testing.T) {\n\tfmt.Println(\"test\")\n}\n",
 			test: engine.Test{Run: "TestAddMain"}, wantOut: []string{"before\n", "test\n"}, wantTable: []string{"TestAddMain", "PASS"}},
+		{name: "fuzz seeds run as tests", src: "func FuzzAdd(f *testing.F) {\n\tf.Add(2)\n\tf.Add(-3)\n\tf.Fuzz(func(t *testing.T, n int) {\n\t\tif Add(n, n) != 2*n {\n\t\t\tt.Fatal(\"bad\")\n\t\t}\n\t})\n}\n",
+			wantTable: []string{"FuzzAdd", "PASS"}},
+		{name: "failing fuzz seed", src: "func FuzzAddPositive(f *testing.F) {\n\tf.Add(2)\n\tf.Add(-3)\n\tf.Fuzz(func(t *testing.T, n int) {\n\t\tif Add(n, 0) < 0 {\n\t\t\tt.Errorf(\"Add(%d, 0) is negative\", n)\n\t\t}\n\t})\n}\n",
+			wantErr: "FuzzAddPositive", wantOut: []string{"line 6: Add(-3, 0) is negative"}, wantTable: []string{"FuzzAddPositive", "FAIL"}},
 		// The direct build leaves what go test refuses to the go command,
 		// whose message users know.
 		{name: "wrong signature in go's words", src: "func TestTakesInt(n int) {}\n", wantErr: "wrong signature for TestTakesInt"},
