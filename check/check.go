@@ -107,9 +107,9 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-// Must returns nil when the check passed; otherwise it panics with the
+// Must does nothing when the check passed; otherwise it panics with the
 // report, so that a graded cell fails and its error says why. It is meant
-// for the last line of a grading cell, like regexp.MustCompile for a
+// for the last line of a grading cell, as regexp.MustCompile is for a
 // pattern known at compile time.
 func (r *Report) Must() {
 	if !r.OK() {

@@ -47,6 +47,8 @@ func TestExecuteTest(t *testing.T) {
 			wantTable: []string{"FuzzAdd", "PASS"}},
 		{name: "failing fuzz seed", src: "func FuzzAddPositive(f *testing.F) {\n\tf.Add(2)\n\tf.Add(-3)\n\tf.Fuzz(func(t *testing.T, n int) {\n\t\tif Add(n, 0) < 0 {\n\t\t\tt.Errorf(\"Add(%d, 0) is negative\", n)\n\t\t}\n\t})\n}\n",
 			wantErr: "FuzzAddPositive", wantOut: []string{"line 6: Add(-3, 0) is negative"}, wantTable: []string{"FuzzAddPositive", "FAIL"}},
+		{name: "subtest failure at its line", src: "func TestSub(t *testing.T) {\n\tt.Run(\"one\", func(t *testing.T) {})\n\tt.Run(\"two\", func(t *testing.T) {\n\t\tt.Error(\"two failed\")\n\t})\n}\n",
+			wantErr: "TestSub/two failed at line 4", wantOut: []string{"line 4: two failed"}, wantTable: []string{"TestSub/two", "FAIL"}},
 		// The direct build leaves what go test refuses to the go command,
 		// whose message users know.
 		{name: "wrong signature in go's words", src: "func TestTakesInt(n int) {}\n", wantErr: "wrong signature for TestTakesInt"},
