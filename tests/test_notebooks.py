@@ -83,3 +83,70 @@ def test_index_maps_every_seed_heading():
         else:
             assert h in lines or any(l.startswith(h + " ") for l in lines), heading
     assert len(rows) >= 100, f"only {len(rows)} rows"
+
+
+# Lines of the guides that stand alone like headings but are not sections: the title, bylines and
+# dates, the sites' own links and footers, bullets and notes set apart. By the first characters of
+# the guide's file name.
+NOT_SECTIONS = {
+    "000": {"Threading and Multiprocessing in Python: An In-Depth Guide", "Written by"},
+    "001": {"Python - Concurrency and Parallelism: Threading, Multiprocessing",
+            "Concurrency and Parallelism: Threading, Multiprocessing in Python",
+            "6 Top Tips for Learning Python", "Best YouTube Channels to Learn Python", "line",
+            "Copyrights © 2024 letsupdateskills All rights reserved"},
+    "002": {"Python Performance Showdown: Threading vs. Multiprocessing",
+            "– It allows for communication between multiple processes",
+            "– It allows for sharing of data between multiple processes"},
+    "003": {"Multithreading and Multiprocessing in Python", "Petr Zemek", "November 15, 2024",
+            "Python Guild @ Gen™", "(source)", "Note: Do not forget to utilize the `with` statement!"},
+    "004": set(),
+}
+
+
+def _seed_headings(path):
+    """The lines of a guide that stand alone as headings do: a blank line above and below, short, no
+    sentence or code. Numbered entries of a table of contents count as the heading they name. Only
+    the notes (004) end headings with a colon; elsewhere a colon ends a lead-in ("Key Points:")."""
+    import re
+
+    lines = open(path, encoding="utf-8").read().split("\n")
+    colon_ends_heading = os.path.basename(path).startswith("004")
+    out = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        around = (lines[i - 1].strip() if i else "", lines[i + 1].strip() if i + 1 < len(lines) else "")
+        if not s or len(s) > 100 or any(around):
+            continue
+        if s.endswith((".", ",", ";")) or (s.endswith(":") and not colon_ends_heading):
+            continue
+        if re.match(r"(import|from) \w|\w+ = ", s):
+            continue  # code
+        if re.search(r"[=(){}\[\]#]", s) and not re.search(r"\([A-Za-z ]+\)$|\(\)$", s):
+            continue  # code, unless a heading's closing "(GIL)" or "set_start_method()"
+        out.append(re.sub(r"^\d+\. ", "", s.lstrip("-• ").rstrip(":")))
+    return out
+
+
+@pytest.mark.skipif(not os.path.isdir(SEEDS), reason="the seed documents are not next to this checkout")
+def test_index_has_a_row_for_every_seed_heading():
+    """The other direction: each heading of each guide has a row in the index's table."""
+    import re
+
+    index = nbformat.read(os.path.join(ROOT, "notebooks", "00-index.ipynb"), as_version=4)
+    table = next(c.source for c in index.cells if c.get("id") == "seed-sections")
+    parts = re.split(r"^\*\*(.+?)\*\* → ", table, flags=re.M)
+    guides = {parts[i].strip(): re.findall(r"^\| \d+ \| (.+?) \| (.+) \|$", parts[i + 1], re.M)
+              for i in range(1, len(parts), 2)}
+    paths = sorted(glob.glob(os.path.join(SEEDS, "*.txt")))
+    assert len(paths) == len(guides) == 5, f"{len(paths)} guides, {len(guides)} tables in the index"
+    for path in paths:
+        head = open(path, encoding="utf-8").read(400)
+        title = next((t for t in guides if t in head), None)
+        assert title, f"no table in the index for {os.path.basename(path)}"
+        rows = [re.sub(r" \([a-z][^)]*\)$", "", h) for h, _ in guides[title]]
+        skip = NOT_SECTIONS[os.path.basename(path)[:3]]
+        for h in _seed_headings(path):
+            if h in skip:
+                continue
+            assert any(h == r or (r.endswith("…?") and h.startswith(r[:-2].rstrip())) for r in rows), \
+                f"{os.path.basename(path)}: the heading {h!r} has no row in the index"
