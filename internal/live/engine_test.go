@@ -468,6 +468,31 @@ func TestRangeRewrites(t *testing.T) {
 	}
 }
 
+// yaegi's own inference fails these shapes (it binds U to int, or finds no
+// type for T); the type arguments go/types infers are written in for it.
+func TestGenericInference(t *testing.T) {
+	e := newTestEngine(t)
+	mustRun(t, e, "func Map[T, U any](xs []T, f func(T) U) []U {\n\tvar out []U\n\tfor _, x := range xs {\n\t\tout = append(out, f(x))\n\t}\n\treturn out\n}")
+	mustRun(t, e, "type Number interface {\n\t~int | ~float64\n}\n\nfunc Sum[T Number](xs ...T) T {\n\tvar s T\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}")
+	tests := []struct{ name, code, stdout string }{
+		{"two type parameters from an earlier cell", "fmt.Println(Map([]int{1, 2, 3}, func(i int) string { return fmt.Sprint(i * 2) }))", "[2 4 6]\n"},
+		{"nested calls", "fmt.Println(Map(Map([]int{1, 2}, func(i int) float64 { return float64(i) / 2 }), func(f float64) string { return fmt.Sprint(f) }))", "[0.5 1]\n"},
+		{"constraint with ~ and untyped constants", "fmt.Println(Sum(1, 2, 3), Sum(1.5, 2))", "6 3.5\n"},
+		{"a named type of the session", "type Celsius float64\nfmt.Println(Sum(Celsius(1), 2.5))", "3.5\n"},
+		{"spread slice", "xs := []int{4, 5}\nfmt.Println(Sum(xs...))", "9\n"},
+		{"declared and called in one cell", "func Keys[K comparable, V any](m map[K]V) []K {\n\tvar ks []K\n\tfor k := range m {\n\t\tks = append(ks, k)\n\t}\n\treturn ks\n}\nfmt.Println(len(Keys(map[string]bool{\"a\": true, \"b\": false})))", "2\n"},
+		{"generic type with methods", "type Stack[T any] struct{ items []T }\n\nfunc (s *Stack[T]) Push(x T) { s.items = append(s.items, x) }\n\nfunc (s *Stack[T]) Pop() T {\n\tx := s.items[len(s.items)-1]\n\ts.items = s.items[:len(s.items)-1]\n\treturn x\n}\nvar st Stack[string]\nst.Push(\"a\")\nst.Push(\"b\")\nfmt.Println(st.Pop(), Map(st.items, func(s string) int { return len(s) }))", "b [1]\n"},
+		{"explicit type arguments still work", "fmt.Println(Map[int, bool]([]int{0, 1}, func(i int) bool { return i > 0 }))", "[false true]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mustRun(t, e, tt.code).Stdout(); got != tt.stdout {
+				t.Errorf("stdout = %q, want %q", got, tt.stdout)
+			}
+		})
+	}
+}
+
 func TestDeadlock(t *testing.T) {
 	e := newTestEngine(t)
 	// A stopped ticker must not hide later deadlocks.

@@ -51,7 +51,7 @@ func defaultPackages() map[string]string {
 func (e *Engine) snapshot() *knowledge {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types), sigs: maps.Clone(e.know.sigs)}
+	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types), sigs: maps.Clone(e.know.sigs), decls: maps.Clone(e.know.decls)}
 	for name := range e.imported {
 		k.live[name] = "package" // an import binds the name: no auto-import over it
 	}
@@ -67,10 +67,15 @@ func (e *Engine) learn(pl *liveproto.Plan, rep *liveproto.Reply) {
 		if e.know.sigs == nil {
 			e.know.sigs = map[string]string{}
 		}
+		if e.know.decls == nil {
+			e.know.decls = map[string]string{}
+		}
 		for _, d := range pl.Defines {
 			delete(e.know.sigs, d.Name) // redefined: the old type no longer holds
+			delete(e.know.decls, d.Name)
 		}
 		maps.Copy(e.know.sigs, pl.Sigs)
+		maps.Copy(e.know.decls, pl.Decls)
 		for _, d := range pl.Defines {
 			if d.Kind == "func" || d.Kind == "type" {
 				e.know.live[d.Name] = d.Kind

@@ -33,7 +33,7 @@ type edit struct {
 // cell's own variables, fields and scopes resolve as the compiler does.
 func resolve(fset *token.FileSet, files ...*ast.File) *gotypes.Info {
 	info := &gotypes.Info{Defs: map[*ast.Ident]gotypes.Object{}, Uses: map[*ast.Ident]gotypes.Object{},
-		Types: map[ast.Expr]gotypes.TypeAndValue{}}
+		Types: map[ast.Expr]gotypes.TypeAndValue{}, Instances: map[*ast.Ident]gotypes.Instance{}}
 	conf := gotypes.Config{
 		Error:    func(error) {},
 		Importer: noImporter{},

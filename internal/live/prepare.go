@@ -42,6 +42,9 @@ type knowledge struct {
 	// sigs maps the session's functions and variables to their types, as
 	// Go source, where the cells that made them decided them.
 	sigs map[string]string
+	// decls maps the session's generic functions and types to their
+	// declarations as Go source (see declSources).
+	decls map[string]string
 }
 
 // prepare parses a live cell, rejects what the interpreter cannot run, and
@@ -104,7 +107,8 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 		return nil, err
 	}
 	var files []*ast.File
-	if f := sessionFile(fset, k.sigs, p.Defines); f != nil {
+	p.Decls = declSources(fset, declFile, declText)
+	if f := sessionFile(fset, k.sigs, k.decls, p.Defines); f != nil {
 		files = append(files, f)
 	}
 	info := resolve(fset, append(files, declFile, bodyFile)...)
@@ -124,6 +128,8 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	// Marks first: they go before a rewritten loop's own text.
 	declEdits := append(blockMarkEdits(fset, info, declFile, len(declPrefix), nil), declRanges...)
 	bodyEdits := append(blockMarkEdits(fset, info, body, len(bodyPrefix), shown), bodyRanges...)
+	declEdits = append(declEdits, typeArgEdits(fset, info, declFile, len(declPrefix))...)
+	bodyEdits = append(bodyEdits, typeArgEdits(fset, info, body, len(bodyPrefix))...)
 	declText = applyEdits(declText, append(declEdits, loopVarEdits(fset, info, declFile, declText, len(declPrefix))...))
 	bodyText = applyEdits(bodyText, append(bodyEdits, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix))...))
 	p.Segments = segments(order(fset, decls, body), declText, bodyText)

@@ -102,16 +102,23 @@ func plainType(t string) bool {
 }
 
 // sessionFile declares the session's functions and variables of known
-// types that the cell does not define, for the type checker; nil when
-// there are none.
-func sessionFile(fset *token.FileSet, known map[string]string, defines []liveproto.DefinedName) *ast.File {
+// types, and its generic functions and types (decls), that the cell does
+// not define, for the type checker; nil when there are none.
+func sessionFile(fset *token.FileSet, known, decls map[string]string, defines []liveproto.DefinedName) *ast.File {
 	var b strings.Builder
 	b.WriteString("package main\n")
+	redefined := func(name string) bool {
+		return slices.ContainsFunc(defines, func(d liveproto.DefinedName) bool { return d.Name == name })
+	}
 	for _, name := range slices.Sorted(maps.Keys(known)) {
-		if slices.ContainsFunc(defines, func(d liveproto.DefinedName) bool { return d.Name == name }) {
-			continue
+		if !redefined(name) {
+			b.WriteString("var " + name + " " + known[name] + "\n")
 		}
-		b.WriteString("var " + name + " " + known[name] + "\n")
+	}
+	for _, name := range slices.Sorted(maps.Keys(decls)) {
+		if _, isVar := known[name]; !redefined(name) && !isVar {
+			b.WriteString(decls[name] + "\n")
+		}
 	}
 	f, err := parser.ParseFile(fset, "session", b.String(), 0)
 	if err != nil {

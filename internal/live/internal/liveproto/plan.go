@@ -28,6 +28,10 @@ type Plan struct {
 	// as Go source, where the cell alone decides them (name -> type), so
 	// that later cells can tell the element types of its iterators.
 	Sigs map[string]string `json:"-"`
+	// Decls are the cell's generic functions (stub bodies) and type
+	// declarations as Go source (name -> declaration), so that later cells
+	// are type-checked with them and can call its generic functions.
+	Decls map[string]string `json:"-"`
 }
 
 // Segment is a chunk of a cell for the interpreter: the cell's text with
