@@ -135,6 +135,17 @@ func (c *checker) defined(name string) bool {
 	return ok
 }
 
+// isPackage reports whether name, used as X in X.Sel, names a package: one
+// the cell or the session imported, or an unimported name the cell does not
+// define (conclab imports it).
+func (c *checker) isPackage(name string) bool {
+	if _, ok := c.cell[name]; ok {
+		return false
+	}
+	kind, ok := c.k.live[name]
+	return !ok || kind == "package"
+}
+
 // guess tells from syntax alone whether x is an integer or a function,
 // using what the cell and the session say about names. "" means unknown.
 func (c *checker) guess(x ast.Expr) string {
@@ -171,7 +182,7 @@ func (c *checker) guess(x ast.Expr) string {
 				return "int"
 			}
 		case *ast.SelectorExpr:
-			if pkg, ok := f.X.(*ast.Ident); ok && !c.defined(pkg.Name) && iterators[pkg.Name][f.Sel.Name] {
+			if pkg, ok := f.X.(*ast.Ident); ok && c.isPackage(pkg.Name) && iterators[pkg.Name][f.Sel.Name] {
 				return "func"
 			}
 		}

@@ -493,6 +493,31 @@ func TestGenericInference(t *testing.T) {
 	}
 }
 
+// Live cells have the standard library of the Go that built conclab, not
+// only yaegi's (Go 1.22), and iter's generic types as the function types
+// they name.
+func TestNewerStandardLibrary(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct{ name, code, stdout string }{
+		{"strings.Lines (Go 1.24)", "for l := range strings.Lines(\"a\\nb\\n\") {\n\tfmt.Printf(\"%q \", l)\n}", `"a\n" "b\n" `},
+		{"strings.SplitSeq", "for p := range strings.SplitSeq(\"x,y\", \",\") {\n\tfmt.Print(p)\n}", "xy"},
+		{"math/rand/v2 binds rand", "import \"math/rand/v2\"\nfmt.Println(rand.IntN(1))", "0\n"},
+		{"testing/synctest", "import \"testing/synctest\"\nfmt.Println(synctest.Wait != nil)", "true\n"},
+		{"WaitGroup.Go (Go 1.25)", "var wg sync.WaitGroup\nwg.Go(func() { fmt.Print(\"went\") })\nwg.Wait()", "went"},
+		{"iter.Seq result", "import \"iter\"\n\nfunc Count(n int) iter.Seq[int] {\n\treturn func(yield func(int) bool) {\n\t\tfor i := 0; i < n; i++ {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}\nfor v := range Count(3) {\n\tfmt.Print(v)\n}", "012"},
+		{"ranging over it in a later cell", "for v := range Count(2) {\n\tfmt.Print(v)\n}", "01"},
+		{"iter.Seq2 variable", "var pairs iter.Seq2[string, []int] = func(yield func(string, []int) bool) {\n\tyield(\"a\", []int{1})\n}\nfor k, v := range pairs {\n\tfmt.Print(k, v)\n}", "a[1]"},
+		{"nested", "var nested iter.Seq[iter.Seq[int]] = func(yield func(iter.Seq[int]) bool) {\n\tyield(Count(2))\n}\nfor s := range nested {\n\tfor v := range s {\n\t\tfmt.Print(v)\n\t}\n}", "01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mustRun(t, e, tt.code).Stdout(); got != tt.stdout {
+				t.Errorf("stdout = %q, want %q", got, tt.stdout)
+			}
+		})
+	}
+}
+
 func TestDeadlock(t *testing.T) {
 	e := newTestEngine(t)
 	// A stopped ticker must not hide later deadlocks.

@@ -2,8 +2,10 @@ package live
 
 import (
 	"maps"
+	pathpkg "path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/conclab/conclab/internal/live/internal/liveproto"
 )
@@ -13,6 +15,20 @@ import (
 var preferred = map[string]string{
 	"template": "text/template",
 	"rand":     "math/rand",
+}
+
+// packageNames maps the import paths live cells can import to their
+// packages' names.
+var packageNames = sync.OnceValue(liveproto.Packages)
+
+// packageName is the name an import of path binds: the package's own
+// (math/rand/v2 is rand), or for a package the worker lacks, the path's last
+// element.
+func packageName(path string) string {
+	if name, ok := packageNames()[path]; ok {
+		return name
+	}
+	return pathpkg.Base(path)
 }
 
 // knownPaths are the import paths live cells can import.
@@ -51,7 +67,7 @@ func defaultPackages() map[string]string {
 func (e *Engine) snapshot() *knowledge {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types), sigs: maps.Clone(e.know.sigs), decls: maps.Clone(e.know.decls)}
+	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types), sigs: maps.Clone(e.know.sigs), decls: maps.Clone(e.know.decls), imports: maps.Clone(e.imported)}
 	for name := range e.imported {
 		k.live[name] = "package" // an import binds the name: no auto-import over it
 	}

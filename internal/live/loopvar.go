@@ -42,10 +42,14 @@ func resolve(fset *token.FileSet, files ...*ast.File) *gotypes.Info {
 	return info
 }
 
-// noImporter imports nothing: resolve needs only the cell's own objects.
+// noImporter imports nothing but package iter (see iterseq.go): resolve
+// needs only the cell's own objects.
 type noImporter struct{}
 
 func (noImporter) Import(path string) (*gotypes.Package, error) {
+	if path == "iter" {
+		return iterPackage(), nil
+	}
 	return nil, fmt.Errorf("import %q: not loaded for loop variable analysis", path)
 }
 

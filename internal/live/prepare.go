@@ -6,7 +6,6 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +44,8 @@ type knowledge struct {
 	// decls maps the session's generic functions and types to their
 	// declarations as Go source (see declSources).
 	decls map[string]string
+	// imports maps the names the session's imports bound to their paths.
+	imports map[string]string
 }
 
 // prepare parses a live cell, rejects what the interpreter cannot run, and
@@ -72,7 +73,7 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 		}
 		if !k.paths[ref.Path] {
 			return nil, unsupported(d.Line, "package "+strconv.Quote(ref.Path)+" is not available in live cells",
-				"Live cells can import the standard library (as of Go 1.22), demos, plots, check and gonbui.")
+				"Live cells can import the standard library, demos, plots, check, gonbui and errgroup.")
 		}
 		explicit[ref.Name] = ref.Path
 		p.Imports = append(p.Imports, ref)
@@ -111,7 +112,8 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	if f := sessionFile(fset, k.sigs, k.decls, p.Defines); f != nil {
 		files = append(files, f)
 	}
-	info := resolve(fset, append(files, declFile, bodyFile)...)
+	iterName := importName("iter", explicit, k.imports)
+	info := resolve(fset, append(files, withImport(declFile, iterName, "iter"), withImport(bodyFile, iterName, "iter"))...)
 	p.Sigs = sigs(info, declFile, body)
 	declRanges, err := rangeEdits(fset, info, ck, declFile, declText, len(declPrefix))
 	if err != nil {
@@ -130,6 +132,8 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 	bodyEdits := append(blockMarkEdits(fset, info, body, len(bodyPrefix), shown), bodyRanges...)
 	declEdits = append(declEdits, typeArgEdits(fset, info, declFile, len(declPrefix))...)
 	bodyEdits = append(bodyEdits, typeArgEdits(fset, info, body, len(bodyPrefix))...)
+	declEdits = append(declEdits, iterEdits(fset, declFile, iterName, declText, len(declPrefix))...)
+	bodyEdits = append(bodyEdits, iterEdits(fset, body, iterName, bodyText, len(bodyPrefix))...)
 	declText = applyEdits(declText, append(declEdits, loopVarEdits(fset, info, declFile, declText, len(declPrefix))...))
 	bodyText = applyEdits(bodyText, append(bodyEdits, loopVarEdits(fset, info, body, bodyText, len(bodyPrefix))...))
 	p.Segments = segments(order(fset, decls, body), declText, bodyText)
@@ -281,7 +285,7 @@ func importOf(d cell.Decl) (liveproto.ImportRef, error) {
 	key := d.Keys[0]
 	name, imp, renamed := strings.Cut(key, " ")
 	if !renamed {
-		name, imp = path.Base(key), key
+		name, imp = packageName(key), key
 	}
 	if imp == "C" || name == "." || name == "_" {
 		what := map[bool]string{true: "cgo (import \"C\")", false: "a " + name + " import"}[imp == "C"]

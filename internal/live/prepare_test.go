@@ -34,7 +34,7 @@ func TestPrepareRejects(t *testing.T) {
 		{"clear builtin", "m := map[int]int{}\nclear(m)", nil, "line 2: the built-in clear"},
 		{"slices", "s := []int{3, 1}\nslices.Sort(s)", nil, "package slices (slices.Sort)"},
 		{"generic alias", "type List[T any] = []T", nil, "generic type alias"},
-		{"unknown package", "import \"iter\"", nil, `package "iter" is not available`},
+		{"unknown package", "import \"plugin\"", nil, `package "plugin" is not available`},
 		{"cgo", "import \"C\"", nil, "cgo"},
 		{"magic", "%time\nx := 1", nil, "the magic %time"},
 		{"shell", "!ls\nx := 1", nil, "shell lines"},

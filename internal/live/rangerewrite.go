@@ -170,7 +170,14 @@ func (r *ranger) rangeFunc(rs *ast.RangeStmt) {
 	if !r.branches(rs.Body, label) {
 		return
 	}
-	head := r.text(rs.X) + "(func(" + strings.Join(decl, ", ") + ") bool {"
+	seq := r.text(rs.X)
+	if _, std := r.stdIterator(rs.X); std {
+		// The library's iterators are of type iter.Seq[string]: yaegi,
+		// which has no such type, fails on the second call of one unless it
+		// is converted to the function type first.
+		seq = "(func(func(" + strings.Join(params, ", ") + ") bool))(" + seq + ")"
+	}
+	head := seq + "(func(" + strings.Join(decl, ", ") + ") bool {"
 	if len(assign) > 0 {
 		head += " " + strings.Join(assign, " ")
 	}
@@ -192,6 +199,9 @@ func blank(text string) string {
 // yieldParams returns the types of the yield function of iterator x, as
 // Go source, when the cell alone decides them.
 func (r *ranger) yieldParams(x ast.Expr) ([]string, bool) {
+	if elems, ok := r.stdIterator(x); ok {
+		return elems, true
+	}
 	tv, ok := r.info.Types[x]
 	if !ok || tv.Type == nil {
 		return nil, false
@@ -210,14 +220,40 @@ func (r *ranger) yieldParams(x ast.Expr) ([]string, bool) {
 		if !valid(t) {
 			return nil, false
 		}
-		out = append(out, gotypes.TypeString(t, func(p *gotypes.Package) string {
+		out = append(out, iterTypesAsFuncs(gotypes.TypeString(t, func(p *gotypes.Package) string {
 			if p.Name() == "main" {
 				return ""
 			}
 			return p.Name()
-		}))
+		})))
 	}
 	return out, true
+}
+
+// iteratorElems are the element types of the standard library's iterators
+// that are not generic (the checker sees no package, so a table says).
+var iteratorElems = map[string]map[string][]string{
+	"strings": {"Lines": {"string"}, "SplitSeq": {"string"}, "SplitAfterSeq": {"string"}, "FieldsSeq": {"string"}, "FieldsFuncSeq": {"string"}},
+	"bytes":   {"Lines": {"[]byte"}, "SplitSeq": {"[]byte"}, "SplitAfterSeq": {"[]byte"}, "FieldsSeq": {"[]byte"}, "FieldsFuncSeq": {"[]byte"}},
+}
+
+// stdIterator returns the element types of x when it is a call of one of
+// iteratorElems (strings.Lines(s)).
+func (r *ranger) stdIterator(x ast.Expr) ([]string, bool) {
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return nil, false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return nil, false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok || !r.ck.isPackage(pkg.Name) {
+		return nil, false
+	}
+	elems, ok := iteratorElems[pkg.Name][sel.Sel.Name]
+	return elems, ok
 }
 
 // valid reports whether t is a type the checker fully knew.

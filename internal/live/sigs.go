@@ -32,6 +32,7 @@ func sigs(info *gotypes.Info, decls *ast.File, body *ast.BlockStmt) map[string]s
 			}
 			return p.Name()
 		})
+		t = iterTypesAsFuncs(t)
 		if !valid(obj.Type()) || !plainType(t) {
 			return
 		}
@@ -74,7 +75,8 @@ func plainType(t string) bool {
 		return false
 	}
 	plain := true
-	ast.Inspect(x, func(n ast.Node) bool {
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
 			plain = false
@@ -83,21 +85,16 @@ func plainType(t string) bool {
 				plain = false
 			}
 		case *ast.Field:
-			// Parameter and field names are not types.
+			// Parameter and field names are not types, at any depth
+			// (func(yield func(int) bool)).
 			if n.Type != nil {
-				ast.Inspect(n.Type, func(m ast.Node) bool {
-					if id, ok := m.(*ast.Ident); ok && gotypes.Universe.Lookup(id.Name) == nil {
-						plain = false
-					}
-					_, sel := m.(*ast.SelectorExpr)
-					plain = plain && !sel
-					return plain
-				})
+				ast.Inspect(n.Type, visit)
 			}
 			return false
 		}
 		return plain
-	})
+	}
+	ast.Inspect(x, visit)
 	return plain
 }
 
