@@ -171,7 +171,7 @@ func Run(name string, opt Options, fn func(c *C)) *Report {
 	r := &Report{Name: name, Planned: opt.Runs, Procs: opt.Procs}
 	if opt.Race && !RaceEnabled {
 		r.Failures = append(r.Failures, Failure{Kind: NoRace, Message: "this check needs the race detector: " +
-			"put %race on the first line of the cell (go test -race outside a notebook)"})
+			"put %race on the first line of a compiled cell (live cells have no race detector; go test -race outside a notebook)"})
 		return r
 	}
 	if n := raceReports(); opt.Race && n > 0 {

@@ -130,12 +130,24 @@ func ownCode(fnLine string) bool {
 	if strings.HasPrefix(name, "main.") {
 		return true
 	}
-	if strings.HasPrefix(name, thisPackage+".") {
+	if strings.HasPrefix(name, thisPackage+".") || strings.HasPrefix(name, interpreter) {
 		return false
 	}
-	first, _, _ := strings.Cut(name, "/")
+	// The package path ends at the first dot after the last slash:
+	// "sync.(*Mutex).Lock" is in sync, "github.com/a/b.(*T).M" in
+	// github.com/a/b.
+	pkg := name
+	slash := strings.LastIndexByte(name, '/')
+	if dot := strings.IndexByte(name[slash+1:], '.'); dot >= 0 {
+		pkg = name[:slash+1+dot]
+	}
+	first, _, _ := strings.Cut(pkg, "/")
 	return strings.Contains(first, ".")
 }
+
+// interpreter is the prefix of the live interpreter's functions: in a live
+// cell they stand where the cell's code is, and their files are yaegi's.
+const interpreter = "github.com/traefik/yaegi/"
 
 // thisPackage is this package's import path, as dumps name its functions.
 const thisPackage = "github.com/conclab/conclab/check"
