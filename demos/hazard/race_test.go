@@ -1,6 +1,7 @@
 package hazard
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -54,6 +55,26 @@ func TestRaceDataRace(t *testing.T) {
 	rec := Race(RaceConfig{Goroutines: 4, Increments: 2000, Mode: DataRace, Yield: true})
 	if rec.Values["lost"] == 0 {
 		t.Errorf("no update lost: %v", rec.Values)
+	}
+}
+
+// On more than one core a racy counter loses updates on every run, not
+// by luck: a notebook's "updates were lost" holds on a rerun.
+func TestRaceLosesUpdatesEveryRun(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs two Ps: on one, only Yield makes goroutines switch between read and write")
+	}
+	modes := []RaceMode{Unsynchronized}
+	if !raceEnabled {
+		modes = append(modes, DataRace)
+	}
+	for _, m := range modes {
+		for run := range 20 {
+			rec := Race(RaceConfig{Mode: m}) // the defaults: 4 goroutines of 100,000 increments
+			if rec.Values["lost"] == 0 {
+				t.Errorf("%v, run %d: no update lost: %v", m, run+1, rec.Values)
+			}
+		}
 	}
 }
 
