@@ -518,6 +518,26 @@ func TestNewerStandardLibrary(t *testing.T) {
 	}
 }
 
+// Shapes yaegi runs wrong as written, rewritten into ones it runs right.
+func TestInterpreterFixes(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct{ name, code, stdout string }{
+		{"return of a receive", "func recv() int {\n\tch := make(chan int, 1)\n\tch <- 7\n\treturn <-ch\n}\nfmt.Println(recv())", "7\n"},
+		{"return of a receive and more", "func recv2() (string, bool) {\n\tch := make(chan string, 1)\n\tch <- \"s\"\n\treturn <-ch, true\n}\nfmt.Println(recv2())", "s true\n"},
+		{"closure to WaitGroup.Go sees its iteration", "var mu sync.Mutex\nvar got []int\nvar wg sync.WaitGroup\nfor g := range 3 {\n\twg.Go(func() {\n\t\tmu.Lock()\n\t\tgot = append(got, g)\n\t\tmu.Unlock()\n\t})\n}\nwg.Wait()\nsort.Ints(got)\nfmt.Println(got)", "[0 1 2]\n"},
+		{"and a variable of the body", "var mu2 sync.Mutex\nvar sq []int\nvar wg2 sync.WaitGroup\nfor i := 0; i < 3; i++ {\n\ts := i * i\n\twg2.Go(func() {\n\t\tmu2.Lock()\n\t\tsq = append(sq, s)\n\t\tmu2.Unlock()\n\t})\n}\nwg2.Wait()\nsort.Ints(sq)\nfmt.Println(sq)", "[0 1 4]\n"},
+		{"errgroup", "g, _ := errgroup.WithContext(context.Background())\nres := make([]int, 3)\nfor i := range 3 {\n\tg.Go(func() error {\n\t\tres[i] = i * 10\n\t\treturn nil\n\t})\n}\nfmt.Println(g.Wait(), res)", "<nil> [0 10 20]\n"},
+		{"a variable the closure changes stays shared", "total := 0\nfor i := range 3 {\n\tx := i\n\tfunc(f func()) { f() }(func() {\n\t\tx++\n\t\ttotal += x\n\t})\n}\nfmt.Println(total)", "6\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mustRun(t, e, tt.code).Stdout(); got != tt.stdout {
+				t.Errorf("stdout = %q, want %q", got, tt.stdout)
+			}
+		})
+	}
+}
+
 func TestDeadlock(t *testing.T) {
 	e := newTestEngine(t)
 	// A stopped ticker must not hide later deadlocks.

@@ -53,11 +53,13 @@ func (noImporter) Import(path string) (*gotypes.Package, error) {
 	return nil, fmt.Errorf("import %q: not loaded for loop variable analysis", path)
 }
 
-// loopVarEdits finds the loops of root that need per-iteration copies. src
-// is the parsed chunk and prefix the length of the text before it in the
-// parsed file; info resolves root's identifiers (see resolve).
-func loopVarEdits(fset *token.FileSet, info *gotypes.Info, root ast.Node, src string, prefix int) []edit {
+// loopVarEdits finds the loops of root that need per-iteration copies, and
+// returns the edits and the new name of each variable it copies. src is the
+// parsed chunk and prefix the length of the text before it in the parsed
+// file; info resolves root's identifiers (see resolve).
+func loopVarEdits(fset *token.FileSet, info *gotypes.Info, root ast.Node, src string, prefix int) ([]edit, map[gotypes.Object]string) {
 	var edits []edit
+	renamed := map[gotypes.Object]string{}
 	off := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	ast.Inspect(root, func(n ast.Node) bool {
 		var vars []*ast.Ident
@@ -83,6 +85,7 @@ func loopVarEdits(fset *token.FileSet, info *gotypes.Info, root ast.Node, src st
 				continue
 			}
 			fresh := freshName(src, v.Name)
+			renamed[obj] = fresh
 			decls = append(decls, fresh+" := "+v.Name+";")
 			ast.Inspect(body, func(n ast.Node) bool {
 				if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
@@ -97,7 +100,7 @@ func loopVarEdits(fset *token.FileSet, info *gotypes.Info, root ast.Node, src st
 		}
 		return true
 	})
-	return edits
+	return edits, renamed
 }
 
 // freshName returns a name made from name that src does not contain.
