@@ -120,9 +120,25 @@ func (c *checker) usePackage(id, sel *ast.Ident) {
 			"Write the loop yourself, or use package sort.")
 		return
 	}
+	if liveproto.Generic(path, sel.Name) && !(path == "iter" && (sel.Name == "Seq" || sel.Name == "Seq2")) {
+		hint := "Run the cell without %live: compiled cells have all of Go."
+		if alt, ok := genericAlternatives[path+"."+sel.Name]; ok {
+			hint = alt + " " + hint
+		}
+		c.fail(sel.Pos(), id.Name+"."+sel.Name+" is generic, and the live interpreter cannot use the generic functions and types of compiled packages", hint)
+		return
+	}
 	if !imported {
 		c.uses[id.Name] = true
 	}
+}
+
+// genericAlternatives says what a live cell can use instead of a generic
+// name of a compiled package, where there is something.
+var genericAlternatives = map[string]string{
+	"github.com/conclab/conclab/demos.Map": "demos.ForEach runs a bounded pool without type parameters.",
+	"sync.OnceValue":                       "sync.OnceFunc with a variable it sets works in live cells.",
+	"sync/atomic.Pointer":                  "atomic.Value holds any value.",
 }
 
 // defined reports whether name is a name of the cell or of the session,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +13,12 @@ import (
 // The kernel checks live cells against the generated list; the worker loads
 // the symbol tables. They must name the same packages.
 func TestGeneratedListIsCurrent(t *testing.T) {
-	want, err := generate(worker.Packages())
+	pkgs := worker.Packages()
+	generics, err := genericNames(pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := generate(pkgs, generics)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,12 +32,20 @@ func TestGeneratedListIsCurrent(t *testing.T) {
 }
 
 func TestGenerateIncludesProjectAndStd(t *testing.T) {
-	src, err := generate(map[string]string{"fmt": "fmt", "github.com/conclab/conclab/plots": "plots"})
+	pkgs := map[string]string{"fmt": "fmt", "sync": "sync", "github.com/conclab/conclab/plots": "plots"}
+	generics, err := genericNames(pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(generics["sync"], "OnceValue") || len(generics["fmt"]) != 0 {
+		t.Errorf("generic names: %q", generics)
+	}
+	src, err := generate(pkgs, generics)
 	if err != nil {
 		t.Fatal(err)
 	}
 	flat := strings.Join(strings.Fields(string(src)), " ") // gofmt aligns the values
-	for _, line := range []string{`"fmt": "fmt",`, `"github.com/conclab/conclab/plots": "plots",`} {
+	for _, line := range []string{`"fmt": "fmt",`, `"github.com/conclab/conclab/plots": "plots",`, `"sync": {"OnceValue", "OnceValues"},`} {
 		if !strings.Contains(flat, line) {
 			t.Errorf("generated source lacks %s:\n%s", line, src)
 		}

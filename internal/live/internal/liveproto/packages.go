@@ -1,6 +1,9 @@
 package liveproto
 
-import "maps"
+import (
+	"maps"
+	"slices"
+)
 
 //go:generate go run ../genpackages -o packages_gen.go
 
@@ -10,3 +13,8 @@ import "maps"
 // the kernel need not link those tables, and a test of the worker checks
 // that it is current.
 func Packages() map[string]string { return maps.Clone(packages) }
+
+// Generic reports whether name is an exported generic function or type of
+// the package at path: the worker's tables cannot hold those, so the kernel
+// names them in its error.
+func Generic(path, name string) bool { return slices.Contains(generics[path], name) }

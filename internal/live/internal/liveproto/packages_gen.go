@@ -180,3 +180,25 @@ var packages = map[string]string{
 	"unique":                                    "unique",
 	"weak":                                      "weak",
 }
+
+// generics: import path -> the package's exported generic functions and types.
+var generics = map[string][]string{
+	"cmp":                                  {"Compare", "Less", "Or"},
+	"crypto/hkdf":                          {"Expand", "Extract", "Key"},
+	"crypto/pbkdf2":                        {"Key"},
+	"database/sql":                         {"Null"},
+	"errors":                               {"AsType"},
+	"github.com/conclab/conclab/demos":     {"Func", "FuncT", "Map", "Proc", "Process"},
+	"github.com/conclab/conclab/demos/ipc": {"NewQueue", "Queue"},
+	"hash/maphash":                         {"Comparable", "WriteComparable"},
+	"iter":                                 {"Pull", "Pull2", "Seq", "Seq2"},
+	"maps":                                 {"All", "Clone", "Collect", "Copy", "DeleteFunc", "Equal", "EqualFunc", "Insert", "Keys", "Values"},
+	"math/rand/v2":                         {"N"},
+	"reflect":                              {"TypeAssert", "TypeFor"},
+	"runtime":                              {"AddCleanup"},
+	"slices":                               {"All", "AppendSeq", "Backward", "BinarySearch", "BinarySearchFunc", "Chunk", "Clip", "Clone", "Collect", "Compact", "CompactFunc", "Compare", "CompareFunc", "Concat", "Contains", "ContainsFunc", "Delete", "DeleteFunc", "Equal", "EqualFunc", "Grow", "Index", "IndexFunc", "Insert", "IsSorted", "IsSortedFunc", "Max", "MaxFunc", "Min", "MinFunc", "Repeat", "Replace", "Reverse", "Sort", "SortFunc", "SortStableFunc", "Sorted", "SortedFunc", "SortedStableFunc", "Values"},
+	"sync":                                 {"OnceValue", "OnceValues"},
+	"sync/atomic":                          {"Pointer"},
+	"unique":                               {"Handle", "Make"},
+	"weak":                                 {"Make", "Pointer"},
+}

@@ -1,11 +1,14 @@
 package newstd
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/traefik/yaegi/extract"
 )
 
 // The tables are extracted for one Go release and built only by it (their
@@ -42,6 +45,27 @@ func TestTablesAreForThisGo(t *testing.T) {
 	for _, pkg := range []string{"iter/iter", "testing/synctest/synctest", "math/rand/v2/rand", "strings/strings"} {
 		if _, ok := Symbols[pkg]; !ok {
 			t.Errorf("no table for %s", pkg)
+		}
+	}
+}
+
+// A sample of the tables, regenerated as make generate does and compared:
+// the packages whose names live cells use most, and two that Go added
+// after yaegi's tables. (All 160 take minutes.)
+func TestSampleTablesAreCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks packages from source")
+	}
+	names := strings.NewReplacer("/", "-", ".", "_", "~", "_") // as yaegi extract names files
+	for _, pkg := range []string{"strings", "sync", "time", "iter", "testing/synctest"} {
+		var buf bytes.Buffer
+		path, err := (&extract.Extractor{Dest: "newstd"}).Extract(pkg, "", &buf)
+		if err != nil {
+			t.Fatalf("yaegi extract %s: %v", pkg, err)
+		}
+		got, err := os.ReadFile(names.Replace(path) + ".go")
+		if err != nil || !bytes.Equal(got, buf.Bytes()) {
+			t.Errorf("the table of %s is stale: run make generate", pkg)
 		}
 	}
 }
