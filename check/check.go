@@ -299,19 +299,31 @@ func started(before map[int64]bool) []goroutine {
 }
 
 // leakGrace is how long goroutines of a run may take to end after it
-// returned: a worker that is told to stop needs a moment to see it.
-const leakGrace = 100 * time.Millisecond
+// returned: a worker that is told to stop needs a moment to see it. On a
+// busy machine it may not even get a CPU in that time, so goroutines that
+// are runnable (waiting for a CPU) or running get up to maxLeakGrace.
+const (
+	leakGrace    = 100 * time.Millisecond
+	maxLeakGrace = time.Second
+)
 
 // leftBehind returns the goroutines started since before (count of them
 // besides the caller) that are still there leakGrace after the run
-// returned. It waits on the cheap goroutine count, and dumps the stacks
-// once the count is back or the grace is over.
+// returned, or maxLeakGrace when some of them are runnable or running. It
+// waits on the cheap goroutine count, and dumps the stacks once the count
+// is back or a grace is over.
 func leftBehind(before map[int64]bool, count int) []goroutine {
-	deadline := time.Now().Add(leakGrace)
-	for runtime.NumGoroutine()-1 > count && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	start := time.Now()
+	for {
+		deadline := time.Now().Add(leakGrace)
+		for runtime.NumGoroutine()-1 > count && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		gs := started(before)
+		if len(gs) == 0 || time.Since(start) >= maxLeakGrace || !slices.ContainsFunc(gs, goroutine.moving) {
+			return gs
+		}
 	}
-	return started(before)
 }
 
 // stuckMessage says why a run did not finish: a deadlock when each of its

@@ -326,3 +326,47 @@ func TestGOMAXPROCSRestored(t *testing.T) {
 		t.Errorf("GOMAXPROCS %d after the check, was %d", after, before)
 	}
 }
+
+// A goroutine that is still computing when the run returns, as a worker
+// that has not had a CPU yet on a busy machine is, gets up to a second to
+// end; one that computes for ever is a leak after that second.
+func TestLeakGraceForMovingGoroutines(t *testing.T) {
+	spin := func(d time.Duration) {
+		for end := time.Now().Add(d); time.Now().Before(end); {
+		}
+	}
+	r := check.Run("late worker", check.Options{Runs: 2, Procs: []int{2}}, func(c *check.C) {
+		go spin(300 * time.Millisecond)
+	})
+	if !r.OK() {
+		t.Errorf("a goroutine that ends 300 ms after its run counted as a leak:\n%v", r)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	start := time.Now()
+	r = check.Run("endless worker", check.Options{Runs: 2, Procs: []int{2}}, func(c *check.C) {
+		go func() {
+			for n := 0; ; n++ {
+				if n%1024 == 0 && stopped(stop) {
+					return
+				}
+			}
+		}()
+	})
+	if r.Failed()[check.Leak] != 1 {
+		t.Errorf("a goroutine that never ends is not reported as a leak:\n%v", r)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("finding the leak took %v", took)
+	}
+}
+
+// stopped reports whether stop is closed.
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}

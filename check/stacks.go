@@ -26,6 +26,10 @@ func (g goroutine) blocked() bool {
 		strings.HasPrefix(s, "semacquire") || s == "sync.Cond.Wait"
 }
 
+// moving reports whether g is on a CPU or waiting for one: it may end
+// without anything else happening.
+func (g goroutine) moving() bool { return g.state == "running" || g.state == "runnable" }
+
 // String is "[chan send] at line 7".
 func (g goroutine) String() string {
 	if g.where == "" {

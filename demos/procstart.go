@@ -93,8 +93,10 @@ func (p *Process[R]) Done() <-chan struct{} { return p.done }
 // T.Context is canceled. Wait then tells how it ended.
 func (p *Process[R]) Stop() { p.c.stop() }
 
-// Kill ends the child and everything it started at once, like
-// multiprocessing's terminate(); Wait then reports it killed.
+// Kill ends the child and everything it started at once with SIGKILL,
+// which no process can catch (multiprocessing's kill(); its terminate()
+// sends SIGTERM, which a process may handle, as Stop lets the child
+// finish); Wait then reports it killed.
 func (p *Process[R]) Kill() error { return p.c.kill() }
 
 // Task is the child's run as a recorded task, on a clock started by Start;
