@@ -102,6 +102,12 @@ func TestToolchainBuildsTestsDirectly(t *testing.T) {
 		{"race", head + "func TestRace(t *testing.T) {\n\tn := 0\n\tdone := make(chan bool)\n\tgo func() { n++; done <- true }()\n\tn++\n\t<-done\n}\n",
 			true, []string{"WARNING: DATA RACE", "--- FAIL: TestRace"}, 1},
 		{"no tests", head, false, []string{"testing: warning: no tests to run", "PASS"}, 0},
+		{"os.Exit(0) in a test", head + "func TestExits(t *testing.T) { os.Exit(0) }\n",
+			false, []string{"unexpected call to os.Exit(0) during test"}, 2},
+		{"fuzz seeds of the wrong type", head + "func FuzzA(f *testing.F) {\n\tf.Add(\"x\")\n\tf.Fuzz(func(t *testing.T, n int) {})\n}\n",
+			false, []string{"mismatched types in call to (*testing.F).Add: string, want int", "--- FAIL: FuzzA"}, 1},
+		{"a cell's init runs first", head + "var order []string\n\nfunc init() { order = append(order, \"cell\") }\n\nfunc TestOrder(t *testing.T) {\n\tif len(order) != 1 {\n\t\tt.Fatal(order)\n\t}\n}\n",
+			false, []string{"--- PASS: TestOrder"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +115,7 @@ func TestToolchainBuildsTestsDirectly(t *testing.T) {
 			if err := tc.buildTest(context.Background(), []byte(tt.src), tt.race, bin, func(s string) string { return s }); err != nil {
 				t.Fatalf("buildTest: %v", err)
 			}
-			out, err := exec.Command(bin, "-test.v").CombinedOutput()
+			out, err := exec.Command(bin, "-test.v", "-test.paniconexit0").CombinedOutput()
 			status := 0
 			var exit *exec.ExitError
 			if errors.As(err, &exit) {
@@ -126,5 +132,23 @@ func TestToolchainBuildsTestsDirectly(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A cell whose names collide with the generated file's is built by go test
+// -c instead: the direct path answers errIndirect, not a compile error.
+func TestBuildTestCollisionFallsBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go programs")
+	}
+	ws, err := workspace.Create(t.TempDir(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := newToolchain("go", ws.Dir)
+	src := "package main\n\nimport \"testing\"\n\nvar conclabTests = 1\n\nfunc TestA(t *testing.T) {}\n\nfunc main() {}\n"
+	err = tc.buildTest(context.Background(), []byte(src), false, filepath.Join(t.TempDir(), "t"), func(s string) string { return s })
+	if !errors.Is(err, errIndirect) {
+		t.Fatalf("buildTest = %v, want errIndirect", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,17 +109,20 @@ func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string
 		return fmt.Errorf("build cell: %w", err)
 	}
 	defer os.RemoveAll(work)
-	if err := t.compile(ctx, work, "main", "main.go", src, cfg, race, rewrite); err != nil {
+	if err := t.compile(ctx, work, "main", map[string][]byte{"main.go": src}, cfg, race, rewrite); err != nil {
 		return err
 	}
 	return t.link(ctx, work, out, linkcfg, race, rewrite)
 }
 
-// buildTest compiles and links src as go test -c would build a package of
-// one _test.go file: the package (whose main function nobody calls) under
-// the import path of the cell module's test directory, then a main package
-// that hands its tests to testing.MainStart. It returns errIndirect when the
-// go command should build it.
+// buildTest compiles and links src as a test binary: src (a main package
+// of one _test.go file, whose main function the binary never calls) with a
+// second file of the same package, testMainFile, that hands its tests to
+// testing.MainStart from an init function. go test -c compiles the package
+// and a test main package apart, and links the go command's test support
+// (fuzzing, profiling); one compile and a smaller link make an edited
+// %test cell cost little more than an edited cell. It returns errIndirect
+// when the go command should build it.
 func (t *toolchain) buildTest(ctx context.Context, src []byte, race bool, out string, rewrite func(string) string) error {
 	if err := t.init(ctx); err != nil {
 		return errIndirect
@@ -131,10 +135,7 @@ func (t *toolchain) buildTest(ctx context.Context, src []byte, race bool, out st
 	if err != nil {
 		return err
 	}
-	roots := append(imports, "runtime", "os", "testing", "testing/internal/testdeps")
-	if set.testMain {
-		roots = append(roots, "reflect")
-	}
+	roots := append(append(imports, "runtime"), testMainImports...)
 	if race {
 		roots = append(roots, "runtime/race")
 	}
@@ -147,33 +148,36 @@ func (t *toolchain) buildTest(ctx context.Context, src []byte, race bool, out st
 		return fmt.Errorf("build tests: %w", err)
 	}
 	defer os.RemoveAll(work)
-	pkg := t.module + "/" + testDir
-	if err := t.compile(ctx, work, pkg, "main_test.go", src, cfg, race, rewrite); err != nil {
+	files := map[string][]byte{"main_test.go": src, testMainFile: set.mainSource(t.module+"/"+testDir, t.module)}
+	if err := t.compile(ctx, work, "main", files, cfg, race, rewrite); err != nil {
+		var ee *engine.Error
+		if errors.As(err, &ee) && strings.Contains(strings.Join(append(ee.Traceback, ee.Value), "\n"), testMainFile) {
+			// The cell's names collide with the generated file's.
+			return errIndirect
+		}
 		return err
 	}
-	self := []byte(fmt.Sprintf("packagefile %s=%s\n", pkg, filepath.Join(work, "main_test.a")))
-	if err := t.compile(ctx, work, "main", "main.go", set.mainSource(pkg, t.module), append(self, cfg...), race, rewrite); err != nil {
-		return err
-	}
-	return t.link(ctx, work, out, append(self, linkcfg...), race, rewrite, "-X", "testing.testBinary=1")
+	return t.link(ctx, work, out, linkcfg, race, rewrite, "-X", "testing.testBinary=1")
 }
 
-// compile compiles one file, src, of the package with import path pkg into
-// work/<name without .go>.a, with the import configuration cfg.
-func (t *toolchain) compile(ctx context.Context, work, pkg, name string, src, cfg []byte, race bool, rewrite func(string) string) error {
-	base := strings.TrimSuffix(name, ".go")
-	if err := os.WriteFile(filepath.Join(work, name), src, 0o600); err != nil {
+// compile compiles the files of the package with import path pkg (name
+// -> source) into work/main.a, with the import configuration cfg.
+func (t *toolchain) compile(ctx context.Context, work, pkg string, files map[string][]byte, cfg []byte, race bool, rewrite func(string) string) error {
+	if err := os.WriteFile(filepath.Join(work, "importcfg"), cfg, 0o600); err != nil {
 		return fmt.Errorf("build cell: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(work, base+".importcfg"), cfg, 0o600); err != nil {
-		return fmt.Errorf("build cell: %w", err)
-	}
-	args := []string{"-o", base + ".a", "-p", pkg, "-lang=" + t.lang, "-complete",
-		"-c=" + strconv.Itoa(min(runtime.NumCPU(), 4)), "-nolocalimports", "-importcfg", base + ".importcfg", "-pack"}
+	args := []string{"-o", "main.a", "-p", pkg, "-lang=" + t.lang, "-complete",
+		"-c=" + strconv.Itoa(min(runtime.NumCPU(), 4)), "-nolocalimports", "-importcfg", "importcfg", "-pack"}
 	if race {
 		args = append(args, "-race")
 	}
-	if report, err := t.tool(ctx, work, "compile", append(args, name)...); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := os.WriteFile(filepath.Join(work, name), files[name], 0o600); err != nil {
+			return fmt.Errorf("build cell: %w", err)
+		}
+		args = append(args, name)
+	}
+	if report, err := t.tool(ctx, work, "compile", args...); err != nil {
 		return toolError(ctx, err, rewrite(report))
 	}
 	return nil
