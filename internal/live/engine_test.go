@@ -504,6 +504,7 @@ func TestNewerStandardLibrary(t *testing.T) {
 		{"math/rand/v2 binds rand", "import \"math/rand/v2\"\nfmt.Println(rand.IntN(1))", "0\n"},
 		{"testing/synctest", "import \"testing/synctest\"\nfmt.Println(synctest.Wait != nil)", "true\n"},
 		{"WaitGroup.Go (Go 1.25)", "var wg sync.WaitGroup\nwg.Go(func() { fmt.Print(\"went\") })\nwg.Wait()", "went"},
+		{"iter without an import", "var evens iter.Seq[int] = func(yield func(int) bool) {\n\t_ = yield(0) && yield(2)\n}\nfor v := range evens {\n\tfmt.Print(v)\n}", "02"},
 		{"iter.Seq result", "import \"iter\"\n\nfunc Count(n int) iter.Seq[int] {\n\treturn func(yield func(int) bool) {\n\t\tfor i := 0; i < n; i++ {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}\nfor v := range Count(3) {\n\tfmt.Print(v)\n}", "012"},
 		{"ranging over it in a later cell", "for v := range Count(2) {\n\tfmt.Print(v)\n}", "01"},
 		{"iter.Seq2 variable", "var pairs iter.Seq2[string, []int] = func(yield func(string, []int) bool) {\n\tyield(\"a\", []int{1})\n}\nfor k, v := range pairs {\n\tfmt.Print(k, v)\n}", "a[1]"},

@@ -113,6 +113,9 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 		files = append(files, f)
 	}
 	iterName := importName("iter", explicit, k.imports)
+	if iterName == "" && ck.uses["iter"] {
+		iterName = "iter" // used without an import: conclab imports it
+	}
 	info := resolve(fset, append(files, withImport(declFile, iterName, "iter"), withImport(bodyFile, iterName, "iter"))...)
 	p.Sigs = sigs(info, declFile, body)
 	declRanges, err := rangeEdits(fset, info, ck, declFile, declText, len(declPrefix))

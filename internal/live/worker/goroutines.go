@@ -93,22 +93,46 @@ func parseStacks(b []byte) []stack {
 	return out
 }
 
-// count returns how many goroutines of live cells are running.
+// count returns how many goroutines of live cells are running. A goroutine
+// that is just returning (its cell told it to stop) is given a moment: the
+// count is taken again, a few milliseconds apart, while it falls.
 func (g *goroutines) count() int {
+	n := g.countOnce()
+	for range 4 {
+		if n == 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+		m := g.countOnce()
+		if m >= n {
+			return m
+		}
+		n = m
+	}
+	return n
+}
+
+// countOnce counts once, from a goroutine dump.
+func (g *goroutines) countOnce() int {
 	if runtime.NumGoroutine() == g.quiet {
 		return 0 // as many as when the last count found none: skip the dump
 	}
-	n := 0
+	n, leaving := 0, false
 	for _, st := range g.dump() {
-		// The goroutine that ran the cell may still be on its way out.
 		if bytes.Contains(st.text, gonbuiReader) {
 			g.gonbui = true
 		}
-		if !g.baseline[st.id] && !isDaemon(st.text) && !bytes.Contains(st.text, evalCreator) {
+		switch {
+		case bytes.Contains(st.text, evalCreator):
+			leaving = true // the goroutine that ran the cell, on its way out
+		case !g.baseline[st.id] && !isDaemon(st.text):
 			n++
 		}
 	}
-	if n == 0 {
+	// Remember the quiet count only when it holds no goroutine that is
+	// about to end: else a new goroutine could make up for it later, and
+	// the shortcut would hide it.
+	if n == 0 && !leaving {
 		g.quiet = runtime.NumGoroutine()
 	}
 	return n
