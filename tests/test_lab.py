@@ -407,6 +407,10 @@ def run_smoke(page, url, name):
     deadlock = shown_text(shown[cell_index(nb, tag="raises-exception")], "application/vnd.jupyter.stderr")
     assert "all goroutines are asleep - deadlock!" in deadlock and "line 3" in deadlock, deadlock
 
+    # %test: the test's output, and its result in the table under the cell.
+    table = shown_text(shown[cell_index(nb, cell_id="gotest")], "text/html")
+    assert "TestDouble" in table and "PASS" in table, f"the %test cell shows no table with TestDouble passing: {table[:300]!r}"
+
     html = page.locator(CELLS).nth(cell_index(nb, cell_id="html")).locator("#conclab-smoke-html")
     assert html.inner_text() == "HTML from gonbui"
     assert html.evaluate("el => el.tagName") == "B", "gonbui HTML shown as text, not rendered"
