@@ -22,8 +22,9 @@
 // The figures of a run (Figures) each mean one thing: parallelism is CPU
 // time / wall time (cores busy on average); concurrency is busy time /
 // wall time (tasks under way on average, waiting included); peak running
-// is the most goroutines or threads on a CPU at once, never more than the
-// cores. Speedup compares two runs (Compare, Sweep.Speedup); a single run
+// is the most goroutines running (each holding one of the scheduler's Ps)
+// or threads on a CPU at once, never more than GOMAXPROCS or the cores.
+// Speedup compares two runs (Compare, Sweep.Speedup); a single run
 // has none.
 //
 // Work reports on itself through a *T handle:

@@ -172,7 +172,7 @@ func ExampleRecording_String() {
 	//   wall 100ms · CPU 135ms · busy 190ms (the tasks' durations, summed)
 	//   parallelism 1.35 = CPU / wall: cores busy on average (of 2 CPUs)
 	//   concurrency 1.90 = busy / wall: tasks under way on average, running or waiting
-	//   peak running 2 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	//   peak running 2 of 2 cores (at 0s): the most goroutines running (each holding a P) at the same moment
 	//   states from the Go execution trace, all lanes: running 130ms, runnable 20ms, blocked 40ms (sync 20ms, syscall 20ms)
 	//   worker 0: running 60ms, runnable 20ms, blocked 20ms (sync 20ms)
 	//   worker 1: running 70ms, runnable 0s, blocked 20ms (syscall 20ms)

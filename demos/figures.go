@@ -175,9 +175,9 @@ func peakSampled(tasks []Task, w time.Duration) (float64, time.Duration) {
 	return best, at
 }
 
-// peakRunning is the most goroutines or threads on a CPU at once, and when
-// that first happened. Exact spans count one each; a sample counts its
-// share of its interval spent running.
+// peakRunning is the most goroutines running (holding a P) or threads on
+// a CPU at once, and when that first happened. Exact spans count one each;
+// a sample counts its share of its interval spent running.
 func peakRunning(tasks []Task) (float64, time.Duration) {
 	type edge struct {
 		at    time.Duration
@@ -232,14 +232,13 @@ func (f Figures) Headline() string {
 	return strings.Join(parts, " · ")
 }
 
-// peakWhat says what the peak counts: "the most goroutines or threads on
-// a CPU at the same moment", or for sampled states the average over the
-// window.
+// peakWhat says what the peak counts: the most goroutines running at the
+// same moment, or for sampled threads the most CPUs over a window.
 func (f Figures) peakWhat() string {
 	if f.PeakWindow > 0 {
 		return fmt.Sprintf("the most CPUs the threads used, on average over %s (the OS's counters cannot place time more finely)", FormatDuration(f.PeakWindow))
 	}
-	return "the most goroutines on a CPU at the same moment"
+	return "the most goroutines running (each holding a P) at the same moment"
 }
 
 // ShortHeadline is Headline without the CPU time and the concurrency, for

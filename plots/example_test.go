@@ -52,7 +52,7 @@ func ExampleTimeline() {
 	// wall 120ms · CPU 120ms · busy 240ms (the tasks' durations, summed)
 	// parallelism 1.00 = CPU / wall: cores busy on average (of 2 CPUs)
 	// concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
-	// peak running 1 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	// peak running 1 of 2 cores (at 0s): the most goroutines running (each holding a P) at the same moment
 	// states from the Go execution trace, all lanes: running 120ms, runnable 0s, blocked 120ms (sync 120ms)
 	// g1: running 40ms, runnable 0s, blocked 0s
 	// g2: running 40ms, runnable 0s, blocked 40ms (sync 40ms)
@@ -90,7 +90,7 @@ func ExampleCompare() {
 	//     wall 120ms · CPU 120ms · busy 240ms (the tasks' durations, summed)
 	//     parallelism 1.00 = CPU / wall: cores busy on average (of 2 CPUs)
 	//     concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
-	//     peak running 1 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	//     peak running 1 of 2 cores (at 0s): the most goroutines running (each holding a P) at the same moment
 	//     states from the Go execution trace, all lanes: running 120ms, runnable 0s, blocked 120ms (sync 120ms)
 	//     g1: running 40ms, runnable 0s, blocked 0s
 	//     g2: running 40ms, runnable 0s, blocked 40ms (sync 40ms)
@@ -103,7 +103,7 @@ func ExampleCompare() {
 	//     wall 80ms · CPU 120ms · busy 160ms (the tasks' durations, summed)
 	//     parallelism 1.50 = CPU / wall: cores busy on average (of 2 CPUs)
 	//     concurrency 2.00 = busy / wall: tasks under way on average, running or waiting
-	//     peak running 2 of 2 cores (at 0s): the most goroutines on a CPU at the same moment
+	//     peak running 2 of 2 cores (at 0s): the most goroutines running (each holding a P) at the same moment
 	//     states from the Go execution trace, all lanes: running 120ms, runnable 40ms, blocked 0s
 	//     g1: running 40ms, runnable 0s, blocked 0s
 	//     g2: running 40ms, runnable 0s, blocked 0s

@@ -73,8 +73,9 @@ func addLegend(leg *plot.Legend, pal *Palette, lanes []*Lanes) {
 		}
 	}
 	states := stateNames(pal, lanes)
+	traced, sampled := stateSources(lanes)
 	for _, st := range states {
-		leg.Add(timelineStateLabel(st), Swatch{Fill: stateColor(pal, st)})
+		leg.Add(timelineStateLabel(st, traced, sampled), Swatch{Fill: stateColor(pal, st)})
 	}
 	showGaps := unphasedVisible(lanes)
 	for _, ph := range pal.Order(phases) {
@@ -102,10 +103,18 @@ func addLegend(leg *plot.Legend, pal *Palette, lanes []*Lanes) {
 
 // timelineStateLabel is how a timeline's legend names a state: as the
 // scheduler charts do, but in words that fit goroutines and OS threads
-// alike.
-func timelineStateLabel(st string) string {
+// alike. Running is what the source can tell: a goroutine of the Go trace
+// runs while it holds a P (the OS may still have taken its thread off the
+// CPU), a sampled thread while it is on a CPU.
+func timelineStateLabel(st string, traced, sampled bool) string {
 	switch demos.State(st) {
 	case demos.StateRunning:
+		switch {
+		case traced && sampled:
+			return "running (holding a P; a thread: on a CPU)"
+		case traced:
+			return "running (holding a P)"
+		}
 		return "running (on a CPU)"
 	case demos.StateRunnable:
 		return "runnable (waiting to run)"
@@ -115,6 +124,23 @@ func timelineStateLabel(st string) string {
 		return "state unknown"
 	}
 	return stateLabel(st)
+}
+
+// stateSources reports whether the lanes draw goroutines of the Go trace,
+// and threads sampled from the OS.
+func stateSources(lanes []*Lanes) (traced, sampled bool) {
+	for _, l := range lanes {
+		if !l.states {
+			continue
+		}
+		for _, tasks := range l.byLane {
+			for _, t := range tasks {
+				traced = traced || len(t.Goroutines) > 0
+				sampled = sampled || len(t.Threads) > 0
+			}
+		}
+	}
+	return traced, sampled
 }
 
 // marksLabel names the marks in the legend when there are few kinds.

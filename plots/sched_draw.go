@@ -94,25 +94,37 @@ func stateKey(s string) string {
 	return s
 }
 
-// states lists the states the view draws, in legend order.
+// states lists the states the view draws, in legend order: those wide
+// enough to be seen somewhere (see visibleShare).
 func (sp *schedPlotter) states() []string {
-	seen := map[string]bool{}
+	shown := map[string]bool{}
 	var names []string
-	add := func(s string) {
-		if k := normalize(stateKey(s)); !seen[k] {
-			seen[k] = true
+	least := visibleShare * float64(sp.v.Span)
+	add := func(s string, d float64) {
+		if k := normalize(stateKey(s)); !shown[k] && d >= least {
+			shown[k] = true
 			names = append(names, stateKey(s))
 		}
 	}
 	for _, r := range sp.rows {
 		if r.lane != nil {
 			for _, s := range r.lane.Spans {
-				add(s.State)
+				add(s.State, float64(s.End-s.Start))
 			}
 		}
 		if r.group != nil {
 			for _, s := range r.group.Series {
-				add(s.State)
+				// A count is drawn as a share of the group's height:
+				// what it covers is its time integral.
+				var area float64
+				for i, st := range s.Steps {
+					end := sp.v.Span
+					if i+1 < len(s.Steps) {
+						end = s.Steps[i+1].At
+					}
+					area += float64(st.N) * float64(end-st.At)
+				}
+				add(s.State, area/float64(max(1, stackedPeak(r.group))))
 			}
 		}
 	}

@@ -214,3 +214,20 @@ func TestAddToBins(t *testing.T) {
 		}
 	}
 }
+
+// A state that takes under a pixel of the scheduler chart is left out of
+// its legend: a 5 µs syscall in a 10 ms view.
+func TestSchedLegendLeavesOutInvisibleStates(t *testing.T) {
+	v := lockView()
+	v.Goroutines = append(v.Goroutines, StateLane{Name: "g4 line 9", Spans: []StateSpan{
+		{Start: 0, End: 5 * time.Microsecond, State: "syscall"},
+		{Start: 5 * time.Microsecond, End: 10 * ms, State: "sleep"},
+	}})
+	pic := svgOf(t, Sched(v))
+	if pic.hasTextContaining(stateLabel("syscall")) {
+		t.Errorf("the legend lists %q, 5 µs of a 10 ms chart", stateLabel("syscall"))
+	}
+	if !pic.hasTextContaining(stateLabel("chan")) {
+		t.Errorf("the legend lacks %q", stateLabel("chan"))
+	}
+}

@@ -108,25 +108,27 @@ func tint(c color.Color) color.Color {
 	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 0xff}
 }
 
-// stateNames lists the states the lanes draw, in legend order.
+// visibleShare is the least share of a chart's time span a state must
+// take somewhere to get a legend entry: about a pixel of the plot. A
+// state that is there but cannot be seen would only send the reader
+// looking for it.
+const visibleShare = 1.0 / 400
+
+// stateNames lists the states the lanes draw, in legend order: those
+// wide enough to be seen somewhere (see visibleShare).
 func stateNames(pal *Palette, lanes []*Lanes) []string {
-	seen := map[string]bool{}
-	var names []string
-	add := func(n string) {
-		if !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	var gaps, total time.Duration
+	widest := map[string]time.Duration{}  // a goroutine state's longest span
+	sampled := map[string]time.Duration{} // a process's state time, over its lane
+	var gaps, total, span time.Duration
 	for _, l := range lanes {
 		if !l.states {
 			continue
 		}
 		for _, tasks := range l.byLane {
 			for _, t := range tasks {
+				span = max(span, t.End)
 				for _, s := range t.States() {
-					add(string(s.State))
+					widest[string(s.State)] = max(widest[string(s.State)], s.End-s.Start)
 				}
 				if len(t.Goroutines) > 0 {
 					for _, seg := range segments(stateTask(t)) {
@@ -137,18 +139,30 @@ func stateNames(pal *Palette, lanes []*Lanes) []string {
 					}
 				}
 				if len(t.Threads) > 0 {
-					add(string(demos.StateRunning))
-					add(string(demos.StateRunnable))
-					add(string(demos.StateBlocked))
+					times := t.StateTimes()
+					for _, st := range []demos.State{demos.StateRunning, demos.StateRunnable, demos.StateBlocked} {
+						sampled[string(st)] += times[st]
+					}
 				}
 			}
+		}
+	}
+	var names []string
+	for st, d := range widest {
+		if float64(d) >= visibleShare*float64(span) {
+			names = append(names, st)
+		}
+	}
+	for st, d := range sampled {
+		if float64(d) >= visibleShare*float64(span) && !slices.Contains(names, st) {
+			names = append(names, st)
 		}
 	}
 	// Time of a task with no state known (before its goroutine existed,
 	// when the runner that started it was held up) is drawn gray; it gets
 	// an entry once it is wide enough to be seen.
 	if total > 0 && gaps*200 >= total {
-		add(Unphased)
+		names = append(names, Unphased)
 	}
 	return stateOrder(pal, names)
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/conclab/conclab/demos"
 )
@@ -65,10 +66,32 @@ func TestTimelineFillFollowsStates(t *testing.T) {
 			t.Errorf("the phase band (%.1f tall) is not thinner than the state bar", f.maxY-f.minY)
 		}
 	}
-	for _, label := range []string{"running (on a CPU)", "runnable (waiting to run)", "phase: cpu"} {
+	for _, label := range []string{"running (holding a P)", "runnable (waiting to run)", "phase: cpu"} {
 		if !pic.hasTextContaining(label) {
 			t.Errorf("legend lacks %q", label)
 		}
+	}
+}
+
+// A state too thin to be seen anywhere on the chart gets no legend entry:
+// a 10 µs wait on a channel in a 100 ms run is under a pixel wide.
+func TestLegendLeavesOutInvisibleStates(t *testing.T) {
+	rec := &demos.Recording{Title: "slivers", Kind: demos.KindGoroutines, Wall: 100 * ms, GOMAXPROCS: 2, NumCPU: 2,
+		StateSource: "Go execution trace",
+		Tasks: []demos.Task{{ID: 0, Lane: "g0", Start: 0, End: 100 * ms,
+			Goroutines: []demos.Goroutine{{ID: 9, States: []demos.Span{
+				{Start: 0, End: 60 * ms, State: demos.StateRunning},
+				{Start: 60 * ms, End: 60*ms + 10*time.Microsecond, State: demos.StateChan},
+				{Start: 60*ms + 10*time.Microsecond, End: 100 * ms, State: demos.StateSync},
+			}}}}}}
+	pic := svgOf(t, Timeline(rec))
+	for _, label := range []string{"running (holding a P)", stateLabel(string(demos.StateSync))} {
+		if !pic.hasTextContaining(label) {
+			t.Errorf("legend lacks %q", label)
+		}
+	}
+	if label := stateLabel(string(demos.StateChan)); pic.hasTextContaining(label) {
+		t.Errorf("legend lists %q, 10 µs of a 100 ms chart", label)
 	}
 }
 
