@@ -142,6 +142,7 @@ func (r *cellRun) setup(bin string) error {
 	cmd.Env = raceOptions(cmd.Env)
 	if r.st.Trace {
 		r.trace = newTracing(r.runDir)
+		r.trace.title = r.st.TraceTitle
 		cmd.Env = append(cmd.Env, r.trace.env())
 	}
 	cmd.Stdin = stdinR

@@ -44,7 +44,8 @@ const (
 // A tracing is the kernel's side of one traced run.
 type tracing struct {
 	path      string
-	maxEvents int // maxTraceEvents; tests take less
+	title     string // the view's; "" for the default
+	maxEvents int    // maxTraceEvents; tests take less
 }
 
 func newTracing(runDir string) *tracing {
@@ -107,7 +108,11 @@ func (t *tracing) report(out engine.Output, prog *cell.Program) {
 		// the session unless handed back at once.
 		defer debug.FreeOSMemory()
 	}
-	view := schedview.View(tr, schedview.Options{Title: "%trace: the scheduler's view of this cell", Position: position(prog)})
+	title := "%trace: the scheduler's view of this cell"
+	if t.title != "" {
+		title = t.title
+	}
+	view := schedview.View(tr, schedview.Options{Title: title, Position: position(prog)})
 	view.Summary = append(view.Summary, notes...)
 	chart := plots.Sched(view)
 	png, err := chart.PNG()

@@ -59,6 +59,8 @@ func TestTraceCell(t *testing.T) {
 				"blocked by reason: sync (mutex, WaitGroup, Cond)", "channel", "sleep", "Ps: P0", "goroutines: g1 main, g", " line 5, ", " line 16, ", " line 17"}},
 		{name: "with time and GOMAXPROCS=1", src: contention, settings: engine.Settings{Trace: true, Time: true, GOMAXPROCS: 1},
 			stdoutHas: "cores busy on average", summary: []string{"GOMAXPROCS=1", "lanes: Ps: P0", "6 created"}, absent: []string{"P1"}},
+		{name: "with a title", src: contention, settings: engine.Settings{Trace: true, TraceTitle: "one P: the goroutines take turns", GOMAXPROCS: 1},
+			stdoutHas: "n = 200", summary: []string{"one P: the goroutines take turns"}, absent: []string{"the scheduler's view of this cell"}},
 		{name: "with the race detector", src: contention, settings: engine.Settings{Trace: true, GoFlags: []string{"-race"}},
 			stdoutHas: "n = 200", summary: []string{"6 created"}},
 		{name: "timeout", src: "go func() { select {} }()\ntime.Sleep(time.Hour)", settings: engine.Settings{Trace: true, Timeout: 400 * time.Millisecond},

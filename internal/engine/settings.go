@@ -13,5 +13,6 @@ type Settings struct {
 	Timeout    time.Duration // >0: stop the program after this long
 	Time       bool          // report wall, CPU and memory after the run (%time)
 	Trace      bool          // record an execution trace, show the scheduler view (%trace)
+	TraceTitle string        // the scheduler view's title; "" for the default
 	Test       *Test         // non-nil: run the notebook's tests, as go test does (%test)
 }
