@@ -125,8 +125,8 @@ func (t *tracing) report(out engine.Output, prog *cell.Program) {
 	out.Display(display.Data{
 		Data: map[string]any{
 			"image/png": base64.StdEncoding.EncodeToString(png),
-			"text/plain": fmt.Sprintf("%%trace: %d goroutines on %d Ps over %s (a picture)",
-				s.Goroutines, s.Procs, strings.TrimSpace(formatSpan(s.Span))),
+			"text/plain": fmt.Sprintf("%%trace: %s on %s over %s (a picture)",
+				count(s.Goroutines, "goroutine"), count(s.Procs, "P"), strings.TrimSpace(formatSpan(s.Span))),
 		},
 		// Shown at its 96-dpi size, sharp on high-density screens.
 		Metadata: map[string]any{"image/png": map[string]any{"width": pixels(w), "height": pixels(h)}},
@@ -220,4 +220,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// count is "1 P" or "2 Ps".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -118,7 +118,11 @@ func (s Summary) Headline() string {
 	if s.GOMAXPROCS > 0 {
 		parts = append(parts, fmt.Sprintf("GOMAXPROCS=%d", s.GOMAXPROCS))
 	}
-	parts = append(parts, fmt.Sprintf("%d goroutines created", s.Created),
+	created := fmt.Sprintf("%d goroutines created", s.Created)
+	if s.Created == 1 {
+		created = "1 goroutine created"
+	}
+	parts = append(parts, created,
 		fmt.Sprintf("most runnable at once: %d", s.MaxRunnable))
 	if st, d := s.MostBlocked(); d > 0 {
 		name := st.String()
