@@ -18,7 +18,9 @@ import (
 )
 
 // contention is a cell whose scheduler view is known: four goroutines
-// contend for a lock, one waits on a channel, one sleeps.
+// contend for a lock, one waits on a channel, one sleeps. The channel is
+// closed only after its receiver has started, so that it waits there even
+// when a busy machine starts it late.
 const contention = `var mu sync.Mutex
 var wg sync.WaitGroup
 n := 0
@@ -33,10 +35,10 @@ for range 4 {
 		}
 	})
 }
-ch := make(chan int)
-wg.Go(func() { <-ch })
+ch, started := make(chan int), make(chan struct{})
+wg.Go(func() { close(started); <-ch })
 wg.Go(func() { time.Sleep(10 * time.Millisecond) })
-time.Sleep(5 * time.Millisecond)
+<-started; time.Sleep(5 * time.Millisecond)
 close(ch)
 wg.Wait()
 fmt.Println("n =", n)`

@@ -89,6 +89,12 @@ func (c *checker) visit(n ast.Node) bool {
 			c.local[n.Name.Name] = "func"
 		}
 	case *ast.CallExpr:
+		for _, x := range append([]ast.Expr{n.Fun}, n.Args...) {
+			if id, ok := x.(*ast.Ident); ok && c.k.broken[id.Name] && c.cell[id.Name] == "" {
+				c.fail(id.Pos(), id.Name+" was declared by a live cell that did not compile, and the interpreter kept it without its body",
+					"Run the cell that declares "+id.Name+" again once it compiles (or declare it again).")
+			}
+		}
 		if id, ok := n.Fun.(*ast.Ident); ok && newBuiltins[id.Name] && !c.defined(id.Name) {
 			c.fail(n.Pos(), "the built-in "+id.Name+" (Go 1.21) is not supported by the live interpreter",
 				"Write the comparison out, or define func "+id.Name+" yourself in a live cell.")

@@ -539,6 +539,24 @@ func TestInterpreterFixes(t *testing.T) {
 	}
 }
 
+// yaegi keeps the functions of a cell that did not compile, with empty
+// bodies: calling one did nothing, silently. It is refused until a cell
+// declares it again.
+func TestFunctionOfAFailedCellIsRefused(t *testing.T) {
+	e := newTestEngine(t)
+	if _, ce := run(t, e, "func usesMissing() { missing() }\n\nfunc hello() { fmt.Println(\"hi\") }"); ce == nil || ce.Name != "CompileError" {
+		t.Fatalf("the cell compiled: %v", ce)
+	}
+	_, ce := run(t, e, "hello()")
+	if ce == nil || !strings.Contains(ce.Value, "hello was declared by a live cell that did not compile") {
+		t.Fatalf("calling hello = %v, want it refused", ce)
+	}
+	mustRun(t, e, "func hello() { fmt.Println(\"hi\") }")
+	if got := mustRun(t, e, "hello()").Stdout(); got != "hi\n" {
+		t.Errorf("after hello is declared again it prints %q", got)
+	}
+}
+
 func TestDeadlock(t *testing.T) {
 	e := newTestEngine(t)
 	// A stopped ticker must not hide later deadlocks.

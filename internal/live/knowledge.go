@@ -67,7 +67,7 @@ func defaultPackages() map[string]string {
 func (e *Engine) snapshot() *knowledge {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types), sigs: maps.Clone(e.know.sigs), decls: maps.Clone(e.know.decls), imports: maps.Clone(e.imported)}
+	k := &knowledge{packages: e.know.packages, paths: e.know.paths, live: maps.Clone(e.know.live), types: maps.Clone(e.know.types), sigs: maps.Clone(e.know.sigs), decls: maps.Clone(e.know.decls), imports: maps.Clone(e.imported), broken: maps.Clone(e.know.broken)}
 	for name := range e.imported {
 		k.live[name] = "package" // an import binds the name: no auto-import over it
 	}
@@ -109,6 +109,23 @@ func (e *Engine) learn(pl *liveproto.Plan, rep *liveproto.Reply) {
 		}
 	}
 	maps.Copy(e.imported, rep.Imported)
+	if e.know.broken == nil {
+		e.know.broken = map[string]bool{}
+	}
+	compileFailed := rep.Error != nil && rep.Error.Name == "CompileError"
+	for _, d := range pl.Defines {
+		if d.Kind != "func" {
+			continue
+		}
+		// yaegi declares a failed cell's functions before it compiles
+		// them: they stay, with empty bodies, and calls of them do
+		// nothing. Until a cell declares one again, using it is refused.
+		if compileFailed {
+			e.know.broken[d.Name] = true
+		} else if rep.Error == nil {
+			delete(e.know.broken, d.Name)
+		}
+	}
 }
 
 // Names lists the session's live names, sorted: variables, constants,

@@ -46,6 +46,9 @@ type knowledge struct {
 	decls map[string]string
 	// imports maps the names the session's imports bound to their paths.
 	imports map[string]string
+	// broken are the functions a cell that did not compile declared: the
+	// interpreter keeps them with empty bodies (see Engine.learn).
+	broken map[string]bool
 }
 
 // prepare parses a live cell, rejects what the interpreter cannot run, and
