@@ -52,8 +52,11 @@ def test_benchmark_table_per_cpu(kernel):
     assert reply["status"] == "ok", reply
     t = tables(out)
     assert "ns/op" in t and "allocs/op" in t, t
-    rows = [l for l in t.splitlines() if l.startswith("BenchmarkSlice")]
+    rows = [l for l in t.splitlines() if l.startswith("BenchmarkSlice ")]  # the table, not the chart's lines
     assert [r.split()[1] for r in rows] == ["1", "2"], t
+    # ...and a chart of the time per operation for each -cpu value.
+    charts = [m["content"]["data"] for m in out if m["msg_type"] == "display_data" and "image/png" in m["content"]["data"]]
+    assert len(charts) == 1 and "BenchmarkSlice, -cpu 2" in charts[0]["text/plain"], charts
 
 
 def test_synctest_fake_clock(kernel):

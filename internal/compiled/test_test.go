@@ -39,7 +39,7 @@ func TestExecuteTest(t *testing.T) {
 			wantErr: "TestBlocked failed", wantOut: []string{"all goroutines are asleep"}},
 		{name: "benchmarks per cpu", src: "func BenchmarkAdd(b *testing.B) {\n\tfor b.Loop() {\n\t\tAdd(1, 2)\n\t}\n}\n",
 			test:      engine.Test{CPU: []int{1, 2}, Benchmem: true},
-			wantTable: []string{"BenchmarkAdd", "ns/op", "allocs/op"}},
+			wantTable: []string{"BenchmarkAdd", "ns/op", "allocs/op", "time per operation by -cpu", "BenchmarkAdd, -cpu 2"}},
 		{name: "example", src: "func ExampleAdd() {\n\tfmt.Println(Add(2, 2))\n\t// Output: 4\n}\n", wantTable: []string{"ExampleAdd", "PASS"}},
 		{name: "TestMain runs around the tests", src: "func TestMain(m *testing.M) {\n\tfmt.Println(\"before\")\n\tm.Run()\n}\n\nfunc TestAddMain(t *testing.T) {\n\tfmt.Println(\"test\")\n}\n",
 			test: engine.Test{Run: "TestAddMain"}, wantOut: []string{"before\n", "test\n"}, wantTable: []string{"TestAddMain", "PASS"}},

@@ -1,6 +1,7 @@
 package compiled
 
 import (
+	"encoding/base64"
 	"fmt"
 	"html"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/plots"
 )
 
 // testPos matches the position the testing package gives t.Log, t.Error
@@ -93,7 +95,46 @@ func (r *testReport) show() {
 			rows[i] = []string{b.Name, strconv.Itoa(b.CPU), strconv.FormatInt(b.N, 10), dash(b.NsOp), dash(b.BOp), dash(b.AllocsOp)}
 		}
 		r.out.Display(table([]string{"benchmark", "cpu", "iterations", "ns/op", "B/op", "allocs/op"}, rows))
+		r.cpuChart(benches)
 	}
+}
+
+// cpuChart draws the time per operation of each benchmark that ran with
+// more than one -cpu value, a bar per value, so that what more Ps did to
+// it shows at a glance: a chart only when there is something to compare.
+func (r *testReport) cpuChart(benches []benchResult) {
+	cpus := map[string]map[int]bool{}
+	for _, b := range benches {
+		if cpus[b.Name] == nil {
+			cpus[b.Name] = map[int]bool{}
+		}
+		cpus[b.Name][b.CPU] = true
+	}
+	var bars []plots.Bar
+	for _, b := range benches {
+		ns, err := strconv.ParseFloat(b.NsOp, 64)
+		if len(cpus[b.Name]) < 2 || err != nil || ns < 0 {
+			continue
+		}
+		bars = append(bars, plots.Bar{Label: fmt.Sprintf("%s, -cpu %d", b.Name, b.CPU), Value: ns, Text: b.NsOp + " ns/op"})
+	}
+	if len(bars) == 0 {
+		return
+	}
+	chart := plots.Bars("time per operation by -cpu (GOMAXPROCS): shorter is faster", "ns/op", bars)
+	png, err := chart.PNG()
+	if err != nil {
+		r.out.Stream("stderr", "conclab: %test: drawing the benchmarks: "+err.Error()+"\n")
+		return
+	}
+	w, h := chart.Size()
+	r.out.Display(display.Data{
+		Data: map[string]any{
+			"image/png":  base64.StdEncoding.EncodeToString(png),
+			"text/plain": chart.String(),
+		},
+		Metadata: map[string]any{"image/png": map[string]any{"width": pixels(w), "height": pixels(h)}},
+	})
 }
 
 // resultWord says how a test ended; a test with no end ran when the
