@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/conclab/conclab/internal/workspace"
 )
 
 func TestFindTests(t *testing.T) {
@@ -77,14 +75,7 @@ func TestFindTests(t *testing.T) {
 // A test binary built with the compiler and linker directly runs its
 // tests, examples and TestMain as go test -c's would, with its exit status.
 func TestToolchainBuildsTestsDirectly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds Go programs")
-	}
-	ws, err := workspace.Create(t.TempDir(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := newToolchain("go", ws.Dir)
+	tc := newTestToolchain(t)
 	const head = "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"testing\"\n)\n\nvar _, _, _ = os.Exit, fmt.Println, testing.Short\n\nfunc main() { panic(\"a test binary does not run main\") }\n\n"
 	tests := []struct {
 		name   string
@@ -138,16 +129,9 @@ func TestToolchainBuildsTestsDirectly(t *testing.T) {
 // A cell whose names collide with the generated file's is built by go test
 // -c instead: the direct path answers errIndirect, not a compile error.
 func TestBuildTestCollisionFallsBack(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds Go programs")
-	}
-	ws, err := workspace.Create(t.TempDir(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := newToolchain("go", ws.Dir)
+	tc := newTestToolchain(t)
 	src := "package main\n\nimport \"testing\"\n\nvar conclabTests = 1\n\nfunc TestA(t *testing.T) {}\n\nfunc main() {}\n"
-	err = tc.buildTest(context.Background(), []byte(src), false, filepath.Join(t.TempDir(), "t"), func(s string) string { return s })
+	err := tc.buildTest(context.Background(), []byte(src), false, filepath.Join(t.TempDir(), "t"), func(s string) string { return s })
 	if !errors.Is(err, errIndirect) {
 		t.Fatalf("buildTest = %v, want errIndirect", err)
 	}

@@ -89,30 +89,40 @@ func directFlags(flags []string) (race, ok bool) {
 // errIndirect when the go command should build it, and a *engine.Error when the
 // program does not compile.
 func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string, rewrite func(string) string) error {
-	if err := t.init(ctx); err != nil {
-		return errIndirect
-	}
-	imports, ok := scanImports(src)
-	if !ok.direct() {
-		return errIndirect
-	}
-	roots := append(imports, "runtime")
-	if race {
-		roots = append(roots, "runtime/race")
-	}
-	cfg, linkcfg, err := t.importcfg(ctx, roots, race)
+	cfg, linkcfg, work, err := t.begin(ctx, src, race)
 	if err != nil {
 		return err
-	}
-	work, err := os.MkdirTemp(t.dir, "build-")
-	if err != nil {
-		return fmt.Errorf("build cell: %w", err)
 	}
 	defer os.RemoveAll(work)
 	if err := t.compile(ctx, work, "main", map[string][]byte{"main.go": src}, cfg, race, rewrite); err != nil {
 		return err
 	}
 	return t.link(ctx, work, out, linkcfg, race, rewrite)
+}
+
+// begin readies a direct build of src: the compiler's and the linker's
+// import configurations for its imports and extra (with the runtime), and
+// a work directory the caller removes. It returns errIndirect when the go
+// command should build src.
+func (t *toolchain) begin(ctx context.Context, src []byte, race bool, extra ...string) (cfg, linkcfg []byte, work string, err error) {
+	if err := t.init(ctx); err != nil {
+		return nil, nil, "", errIndirect
+	}
+	imports, ok := scanImports(src)
+	if !ok.direct() {
+		return nil, nil, "", errIndirect
+	}
+	roots := append(append(imports, "runtime"), extra...)
+	if race {
+		roots = append(roots, "runtime/race")
+	}
+	if cfg, linkcfg, err = t.importcfg(ctx, roots, race); err != nil {
+		return nil, nil, "", err
+	}
+	if work, err = os.MkdirTemp(t.dir, "build-"); err != nil {
+		return nil, nil, "", fmt.Errorf("build cell: %w", err)
+	}
+	return cfg, linkcfg, work, nil
 }
 
 // buildTest compiles and links src as a test binary: src (a main package
@@ -124,28 +134,13 @@ func (t *toolchain) build(ctx context.Context, src []byte, race bool, out string
 // %test cell cost little more than an edited cell. It returns errIndirect
 // when the go command should build it.
 func (t *toolchain) buildTest(ctx context.Context, src []byte, race bool, out string, rewrite func(string) string) error {
-	if err := t.init(ctx); err != nil {
-		return errIndirect
-	}
-	imports, ok := scanImports(src)
-	if !ok.direct() {
-		return errIndirect
-	}
 	set, err := findTests(src)
 	if err != nil {
 		return err
 	}
-	roots := append(append(imports, "runtime"), testMainImports...)
-	if race {
-		roots = append(roots, "runtime/race")
-	}
-	cfg, linkcfg, err := t.importcfg(ctx, roots, race)
+	cfg, linkcfg, work, err := t.begin(ctx, src, race, testMainImports...)
 	if err != nil {
 		return err
-	}
-	work, err := os.MkdirTemp(t.dir, "build-")
-	if err != nil {
-		return fmt.Errorf("build tests: %w", err)
 	}
 	defer os.RemoveAll(work)
 	files := map[string][]byte{"main_test.go": src, testMainFile: set.mainSource(t.module+"/"+testDir, t.module)}

@@ -52,10 +52,10 @@ func TestDirectFlags(t *testing.T) {
 	}
 }
 
-// The direct path builds a working program, learns the packages it needs
-// from the go command once, and reports compile errors as the go command
-// would (after the cell's line mapping).
-func TestToolchainBuildsDirectly(t *testing.T) {
+// newTestToolchain is a toolchain for a fresh cell module; tests that use
+// it build Go programs, and -short skips them.
+func newTestToolchain(t *testing.T) *toolchain {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds Go programs")
 	}
@@ -63,7 +63,14 @@ func TestToolchainBuildsDirectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := newToolchain("go", ws.Dir)
+	return newToolchain("go", ws.Dir)
+}
+
+// The direct path builds a working program, learns the packages it needs
+// from the go command once, and reports compile errors as the go command
+// would (after the cell's line mapping).
+func TestToolchainBuildsDirectly(t *testing.T) {
+	tc := newTestToolchain(t)
 	ctx := context.Background()
 	bin := filepath.Join(t.TempDir(), "prog")
 	src := []byte("package main\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\nfunc main() { fmt.Println(strings.ToUpper(\"direct\")) }\n")
