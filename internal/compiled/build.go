@@ -63,20 +63,23 @@ func (e *Engine) goBuild(ctx context.Context, prog *cell.Program, st engine.Sett
 	if err := os.WriteFile(main, prog.Source, 0o600); err != nil {
 		return fmt.Errorf("build cell: %w", err)
 	}
-	args := append([]string{"build", "-o", out}, st.GoFlags...)
-	args = append(args, ".")
+	return e.goCommand(ctx, prog, st, append(append([]string{"build", "-o", out}, st.GoFlags...), ".")...)
+}
+
+// goCommand runs the go command with args in the cell module, with the
+// build environment prog needs; a failure is prog's error, in cell terms.
+func (e *Engine) goCommand(ctx context.Context, prog *cell.Program, st engine.Settings, args ...string) error {
 	cmd := exec.Command(e.opt.GoCommand, args...)
 	cmd.Dir = e.opt.Workspace.Dir
 	cmd.Env = os.Environ()
 	if _, needs := scanImports(prog.Source); !needs.cgo {
 		cmd.Env = append(cmd.Env, workspace.BuildEnv(slices.Contains(st.GoFlags, "-race"))...)
 	}
-	var stderr bytes.Buffer
-	cmd.Stdout = &stderr
-	cmd.Stderr = &stderr
+	var report bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &report, &report
 	cmd.SysProcAttr = procgroup.Attr()
 	if err := procgroup.Run(ctx, cmd, e.opt.Grace); err != nil {
-		return toolError(ctx, err, prog.Rewrite(stderr.String()))
+		return toolError(ctx, err, prog.Rewrite(report.String()))
 	}
 	return nil
 }

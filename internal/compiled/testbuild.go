@@ -1,21 +1,16 @@
 package compiled
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/engine"
-	"github.com/conclab/conclab/internal/procgroup"
-	"github.com/conclab/conclab/internal/workspace"
 )
 
 // testDir is the package of the cell module that %test cells are built in,
@@ -72,18 +67,5 @@ func (e *Engine) goTestBuild(ctx context.Context, prog *cell.Program, st engine.
 		return fmt.Errorf("build tests: %w", err)
 	}
 	args := append([]string{"test", "-c", "-vet=off", "-o", out}, st.GoFlags...)
-	args = append(args, "./"+testDir)
-	cmd := exec.Command(e.opt.GoCommand, args...)
-	cmd.Dir = e.opt.Workspace.Dir
-	cmd.Env = os.Environ()
-	if _, needs := scanImports(prog.Source); !needs.cgo {
-		cmd.Env = append(cmd.Env, workspace.BuildEnv(slices.Contains(st.GoFlags, "-race"))...)
-	}
-	var report bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &report, &report
-	cmd.SysProcAttr = procgroup.Attr()
-	if err := procgroup.Run(ctx, cmd, e.opt.Grace); err != nil {
-		return toolError(ctx, err, prog.Rewrite(report.String()))
-	}
-	return nil
+	return e.goCommand(ctx, prog, st, append(args, "./"+testDir)...)
 }
