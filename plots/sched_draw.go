@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"image/color"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -94,8 +95,8 @@ func stateKey(s string) string {
 	return s
 }
 
-// states lists the states the view draws, in legend order: those wide
-// enough to be seen somewhere (see visibleShare).
+// states lists the states the view draws, in legend order: those with
+// enough time on some lane to be seen (see visibleShare).
 func (sp *schedPlotter) states() []string {
 	shown := map[string]bool{}
 	var names []string
@@ -108,8 +109,14 @@ func (sp *schedPlotter) states() []string {
 	}
 	for _, r := range sp.rows {
 		if r.lane != nil {
+			// Bars narrower than a pixel are merged and drawn as
+			// shares: what shows is a state's time on the lane.
+			onLane := map[string]float64{}
 			for _, s := range r.lane.Spans {
-				add(s.State, float64(s.End-s.Start))
+				onLane[s.State] += float64(s.End - s.Start)
+			}
+			for _, st := range slices.Sorted(maps.Keys(onLane)) {
+				add(st, onLane[st])
 			}
 		}
 		if r.group != nil {

@@ -115,9 +115,9 @@ func tint(c color.Color) color.Color {
 const visibleShare = 1.0 / 400
 
 // stateNames lists the states the lanes draw, in legend order: those
-// wide enough to be seen somewhere (see visibleShare).
+// with enough time on some lane to be seen (see visibleShare).
 func stateNames(pal *Palette, lanes []*Lanes) []string {
-	widest := map[string]time.Duration{}  // a goroutine state's longest span
+	widest := map[string]time.Duration{}  // a goroutine state's most time on one lane
 	sampled := map[string]time.Duration{} // a process's state time, over its lane
 	var gaps, total, span time.Duration
 	for _, l := range lanes {
@@ -127,8 +127,14 @@ func stateNames(pal *Palette, lanes []*Lanes) []string {
 		for _, tasks := range l.byLane {
 			for _, t := range tasks {
 				span = max(span, t.End)
+				// Spans narrower than a pixel are merged and drawn as
+				// shares, so what shows is a state's time on the lane.
+				onLane := map[string]time.Duration{}
 				for _, s := range t.States() {
-					widest[string(s.State)] = max(widest[string(s.State)], s.End-s.Start)
+					onLane[string(s.State)] += s.End - s.Start
+				}
+				for st, d := range onLane {
+					widest[st] = max(widest[st], d)
 				}
 				if len(t.Goroutines) > 0 {
 					for _, seg := range segments(stateTask(t)) {

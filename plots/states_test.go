@@ -147,3 +147,22 @@ func TestTimelineNamesUnknownState(t *testing.T) {
 		t.Error("the legend names an unknown state no lane has")
 	}
 }
+
+// Many spans each under a pixel are merged and drawn as shares: a state
+// whose time on a lane adds up to more than a pixel shows, and is listed.
+func TestLegendListsStatesThatAddUp(t *testing.T) {
+	var spans []demos.Span
+	for i := range 100 {
+		at := time.Duration(i) * ms
+		spans = append(spans,
+			demos.Span{Start: at, End: at + 10*time.Microsecond, State: demos.StateRunning},
+			demos.Span{Start: at + 10*time.Microsecond, End: at + ms, State: demos.StateSelect})
+	}
+	rec := &demos.Recording{Title: "bursts", Kind: demos.KindGoroutines, Wall: 100 * ms, GOMAXPROCS: 2, NumCPU: 2,
+		StateSource: "Go execution trace",
+		Tasks: []demos.Task{{ID: 0, Lane: "g0", Start: 0, End: 100 * ms, Goroutines: []demos.Goroutine{{ID: 9, States: spans}}}}}
+	pic := svgOf(t, Timeline(rec))
+	if !pic.hasTextContaining("running (holding a P)") {
+		t.Error("the legend leaves out running: 100 bursts of 10 µs, 1 ms in all on a 100 ms chart")
+	}
+}
