@@ -95,28 +95,25 @@ func stateKey(s string) string {
 	return s
 }
 
-// states lists the states the view draws, in legend order: those with
-// enough time on some lane to be seen (see visibleShare).
+// states lists the states the view draws, in legend order: those that can
+// be seen on some row (see legendPixels).
 func (sp *schedPlotter) states() []string {
 	shown := map[string]bool{}
 	var names []string
-	least := visibleShare * float64(sp.v.Span)
-	add := func(s string, d float64) {
-		if k := normalize(stateKey(s)); !shown[k] && d >= least {
+	add := func(s string, visible bool) {
+		if k := normalize(stateKey(s)); !shown[k] && visible {
 			shown[k] = true
 			names = append(names, stateKey(s))
 		}
 	}
 	for _, r := range sp.rows {
 		if r.lane != nil {
-			// Bars narrower than a pixel are merged and drawn as
-			// shares: what shows is a state's time on the lane.
-			onLane := map[string]float64{}
+			byState := map[string][]demos.Span{}
 			for _, s := range r.lane.Spans {
-				onLane[s.State] += float64(s.End - s.Start)
+				byState[s.State] = append(byState[s.State], demos.Span{Start: s.Start, End: s.End})
 			}
-			for _, st := range slices.Sorted(maps.Keys(onLane)) {
-				add(st, onLane[st])
+			for _, st := range slices.Sorted(maps.Keys(byState)) {
+				add(st, fillsAPixel(byState[st], sp.v.Span))
 			}
 		}
 		if r.group != nil {
@@ -131,7 +128,7 @@ func (sp *schedPlotter) states() []string {
 					}
 					area += float64(st.N) * float64(end-st.At)
 				}
-				add(s.State, area/float64(max(1, stackedPeak(r.group))))
+				add(s.State, area/float64(max(1, stackedPeak(r.group)))*legendPixels >= float64(sp.v.Span))
 			}
 		}
 	}

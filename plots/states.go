@@ -108,33 +108,54 @@ func tint(c color.Color) color.Color {
 	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 0xff}
 }
 
-// visibleShare is the least share of a chart's time span a state must
-// take somewhere to get a legend entry: about a pixel of the plot. A
-// state that is there but cannot be seen would only send the reader
-// looking for it.
-const visibleShare = 1.0 / 400
+// legendPixels is about how many pixels wide a chart's time axis is: a
+// state gets a legend entry when it fills at least a quarter of one such
+// pixel's time somewhere on a lane (narrower spans are merged and drawn as
+// shares of the pixel, so a quarter is a visible slice). A state that is
+// there but cannot be seen would only send the reader looking for it.
+const legendPixels = 400
 
-// stateNames lists the states the lanes draw, in legend order: those
-// with enough time on some lane to be seen (see visibleShare).
+// fillsAPixel reports whether spans, of one state on one lane, fill a
+// quarter of some pixel of a chart whose time axis spans span.
+func fillsAPixel(spans []demos.Span, span time.Duration) bool {
+	px := max(span/legendPixels, 1)
+	in := map[time.Duration]time.Duration{} // time in the state, by pixel
+	for _, s := range spans {
+		d := s.End - s.Start
+		in[s.Start/px] += d
+		if 4*d >= px || 4*in[s.Start/px] >= px {
+			return true
+		}
+	}
+	return false
+}
+
+// stateNames lists the states the lanes draw, in legend order: those that
+// can be seen on some lane (see legendPixels).
 func stateNames(pal *Palette, lanes []*Lanes) []string {
-	widest := map[string]time.Duration{}  // a goroutine state's most time on one lane
+	var span time.Duration
+	for _, l := range lanes {
+		for _, tasks := range l.byLane {
+			for _, t := range tasks {
+				span = max(span, t.End)
+			}
+		}
+	}
+	seen := map[string]bool{}
 	sampled := map[string]time.Duration{} // a process's state time, over its lane
-	var gaps, total, span time.Duration
+	var gaps, total time.Duration
 	for _, l := range lanes {
 		if !l.states {
 			continue
 		}
 		for _, tasks := range l.byLane {
 			for _, t := range tasks {
-				span = max(span, t.End)
-				// Spans narrower than a pixel are merged and drawn as
-				// shares, so what shows is a state's time on the lane.
-				onLane := map[string]time.Duration{}
+				byState := map[string][]demos.Span{}
 				for _, s := range t.States() {
-					onLane[string(s.State)] += s.End - s.Start
+					byState[string(s.State)] = append(byState[string(s.State)], s)
 				}
-				for st, d := range onLane {
-					widest[st] = max(widest[st], d)
+				for st, ss := range byState {
+					seen[st] = seen[st] || fillsAPixel(ss, span)
 				}
 				if len(t.Goroutines) > 0 {
 					for _, seg := range segments(stateTask(t)) {
@@ -154,13 +175,13 @@ func stateNames(pal *Palette, lanes []*Lanes) []string {
 		}
 	}
 	var names []string
-	for st, d := range widest {
-		if float64(d) >= visibleShare*float64(span) {
+	for st, ok := range seen {
+		if ok {
 			names = append(names, st)
 		}
 	}
 	for st, d := range sampled {
-		if float64(d) >= visibleShare*float64(span) && !slices.Contains(names, st) {
+		if d*legendPixels >= span && !slices.Contains(names, st) {
 			names = append(names, st)
 		}
 	}

@@ -148,21 +148,26 @@ func TestTimelineNamesUnknownState(t *testing.T) {
 	}
 }
 
-// Many spans each under a pixel are merged and drawn as shares: a state
-// whose time on a lane adds up to more than a pixel shows, and is listed.
-func TestLegendListsStatesThatAddUp(t *testing.T) {
-	var spans []demos.Span
-	for i := range 100 {
-		at := time.Duration(i) * ms
-		spans = append(spans,
-			demos.Span{Start: at, End: at + 10*time.Microsecond, State: demos.StateRunning},
-			demos.Span{Start: at + 10*time.Microsecond, End: at + ms, State: demos.StateSelect})
+// Spans under a pixel are merged and drawn as shares of it: a state is
+// listed when it fills a visible slice of some pixel, not when it is
+// spread so thin that no pixel shows it.
+func TestLegendListsStatesThatShow(t *testing.T) {
+	bursts := func(each time.Duration) *demos.Recording {
+		var spans []demos.Span
+		for i := range 100 {
+			at := time.Duration(i) * ms
+			spans = append(spans,
+				demos.Span{Start: at, End: at + each, State: demos.StateRunning},
+				demos.Span{Start: at + each, End: at + ms, State: demos.StateSelect})
+		}
+		return &demos.Recording{Title: "bursts", Kind: demos.KindGoroutines, Wall: 100 * ms, GOMAXPROCS: 2, NumCPU: 2,
+			StateSource: "Go execution trace",
+			Tasks:       []demos.Task{{ID: 0, Lane: "g0", Start: 0, End: 100 * ms, Goroutines: []demos.Goroutine{{ID: 9, States: spans}}}}}
 	}
-	rec := &demos.Recording{Title: "bursts", Kind: demos.KindGoroutines, Wall: 100 * ms, GOMAXPROCS: 2, NumCPU: 2,
-		StateSource: "Go execution trace",
-		Tasks: []demos.Task{{ID: 0, Lane: "g0", Start: 0, End: 100 * ms, Goroutines: []demos.Goroutine{{ID: 9, States: spans}}}}}
-	pic := svgOf(t, Timeline(rec))
-	if !pic.hasTextContaining("running (holding a P)") {
-		t.Error("the legend leaves out running: 100 bursts of 10 µs, 1 ms in all on a 100 ms chart")
+	if pic := svgOf(t, Timeline(bursts(200*time.Microsecond))); !pic.hasTextContaining("running (holding a P)") {
+		t.Error("the legend leaves out running: 200 µs of every millisecond")
+	}
+	if pic := svgOf(t, Timeline(bursts(10*time.Microsecond))); pic.hasTextContaining("running (holding a P)") {
+		t.Error("the legend lists running: 10 µs of every millisecond, a twentieth of a pixel")
 	}
 }
