@@ -143,7 +143,7 @@ func peakSampled(tasks []Task, w time.Duration) (float64, time.Duration) {
 	// Half-millisecond bins, fewer for very long runs (a recording read
 	// from a file may claim anything): at most a million.
 	bin := max(time.Millisecond/2, end/(1<<20)+1)
-	busy := make([]float64, end/bin+1) // CPU time per bin, in bins
+	busy := make([]float64, (end+bin-1)/bin) // CPU time per bin, in bins
 	for _, t := range tasks {
 		for _, th := range t.Threads {
 			for _, s := range th.Samples {
@@ -161,15 +161,20 @@ func peakSampled(tasks []Task, w time.Duration) (float64, time.Duration) {
 	}
 	n := max(int(w/bin), 1)
 	best, at, sum := 0.0, time.Duration(0), 0.0
+	// Every window is a full one: a shorter stretch at the start would be
+	// as coarse as a single sample, which is what the window is for. A run
+	// shorter than w has one window, the whole run.
+	n = min(n, len(busy))
 	for k := range busy {
 		sum += busy[k]
 		if k >= n {
 			sum -= busy[k-n]
 		}
-		// Short runs have windows shorter than w: their average is over
-		// what there is.
-		if avg := sum / float64(min(k+1, n)); avg > best+1e-9 {
-			best, at = avg, time.Duration(max(0, k+1-n))*bin
+		if k < n-1 {
+			continue
+		}
+		if avg := sum / float64(n); avg > best+1e-9 {
+			best, at = avg, time.Duration(k+1-n)*bin
 		}
 	}
 	return best, at
