@@ -150,7 +150,8 @@ func (b *builder) goroutine(ev trace.Event, st trace.StateTransition) {
 	id := int64(st.Resource.Goroutine())
 	from, to := st.Goroutine()
 	g := b.gs[id]
-	if g == nil {
+	first := g == nil
+	if first {
 		g = b.newG(id, ev, st, from)
 	} else if to == g.goState {
 		// A new generation, or the end of the trace, restates what every
@@ -185,6 +186,12 @@ func (b *builder) goroutine(ev trace.Event, st trace.StateTransition) {
 			// The runtime waits for a GC to start or finish on its own
 			// semaphores, which the trace calls "sync" like a Mutex.
 			s = GC
+		}
+		if first && from == trace.GoUndetermined {
+			// The runtime reports a waiting goroutine's status only when
+			// something happens to it: first reported now, it has been
+			// blocked so since before the trace began.
+			g.state, g.since = s, 0
 		}
 		b.setState(g, s)
 	case trace.GoRunning:
@@ -289,6 +296,12 @@ func (b *builder) newG(id int64, ev trace.Event, st trace.StateTransition, from 
 		}
 		if start.Func == "" {
 			b.unknown[id] = g
+		}
+		if from == trace.GoWaiting {
+			// First seen leaving a wait, with no status report before: a
+			// goroutine blocked since before the trace began, for a
+			// reason the trace does not give.
+			g.state, g.since = Other, 0
 		}
 		b.t.Goroutines = append(b.t.Goroutines, g.rec)
 	}

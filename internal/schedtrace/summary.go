@@ -14,8 +14,10 @@ type Summary struct {
 	GOMAXPROCS int
 	Procs      int // Ps that ran anything
 	// Goroutines counts the program's goroutines the trace saw (main
-	// included); Created those created while tracing.
+	// included, when HasMain); Created those created while tracing.
 	Goroutines, Created int
+	// HasMain reports whether the main goroutine is among them.
+	HasMain bool
 	// MaxRunnable is the largest number of the program's goroutines that
 	// were runnable, waiting for a P, at the same moment; MaxRunnableAt
 	// is when that first happened.
@@ -43,6 +45,7 @@ func (t *Trace) Summary() Summary {
 		if g.Created {
 			s.Created++
 		}
+		s.HasMain = s.HasMain || g.Main()
 		for _, iv := range g.Intervals {
 			s.Time[iv.State] += iv.End - iv.Start
 			if iv.State == Runnable {
@@ -164,7 +167,10 @@ func (s Summary) Lines() []string {
 			percent(float64(s.ProgramBusy)/float64(max(s.Busy, 1))))
 	}
 	lines := []string{head}
-	g := fmt.Sprintf("goroutines: %d created while tracing, %d in all (main included)", s.Created, s.Goroutines)
+	g := fmt.Sprintf("goroutines: %d created while tracing, %d in all", s.Created, s.Goroutines)
+	if s.HasMain {
+		g += " (main included)"
+	}
 	if s.MaxRunnable > 0 {
 		g += fmt.Sprintf("; most runnable at once: %d (at %s)", s.MaxRunnable, formatDuration(s.MaxRunnableAt))
 	} else {

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"github.com/conclab/conclab/internal/schedtrace/schedtracetest"
+	"runtime"
+	rtrace "runtime/trace"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -356,5 +359,40 @@ func TestReadMaxEvents(t *testing.T) {
 			t.Errorf("MaxEvents %d: span %v longer than the whole trace's %v", n, tr.Span, full.Span)
 		}
 		checkWellFormed(t, tr)
+	}
+}
+
+// TestBlockedBeforeTheTrace: a goroutine that was blocked when tracing began
+// has no event until it is woken; its lane must say it was blocked from the
+// start, not be empty until then.
+func TestBlockedBeforeTheTrace(t *testing.T) {
+	wake, woken := make(chan int), make(chan int64)
+	go func() {
+		<-wake
+		var buf [64]byte
+		id, _, _ := strings.Cut(strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine "), " ")
+		n, _ := strconv.ParseInt(id, 10, 64)
+		woken <- n
+	}()
+	time.Sleep(10 * time.Millisecond) // it blocks
+	var buf bytes.Buffer
+	if err := rtrace.Start(&buf); err != nil {
+		t.Skipf("tracing: %v", err) // the test binary runs with -trace
+	}
+	time.Sleep(20 * time.Millisecond)
+	wake <- 1
+	id := <-woken
+	rtrace.Stop()
+	tr, err := Read(&buf, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := tr.Goroutine(id)
+	if g == nil {
+		t.Fatalf("goroutine %d is not in the trace", id)
+	}
+	ivs := g.Intervals
+	if len(ivs) == 0 || ivs[0].Start != 0 || !ivs[0].State.Blocked() || ivs[0].End < 15*time.Millisecond {
+		t.Errorf("intervals %+v, want blocked from 0 for about 20ms", ivs)
 	}
 }
