@@ -1,7 +1,6 @@
 package compiled
 
 import (
-	"encoding/base64"
 	"fmt"
 	"html"
 	"regexp"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/conclab/conclab/internal/cell"
 	"github.com/conclab/conclab/internal/display"
+	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/plots"
 )
 
@@ -122,19 +122,9 @@ func (r *testReport) cpuChart(benches []benchResult) {
 		return
 	}
 	chart := plots.Bars("time per operation by -cpu (GOMAXPROCS): shorter is faster", "ns/op", bars)
-	png, err := chart.PNG()
-	if err != nil {
+	if err := engine.ShowChart(r.out, chart, chart.String()); err != nil {
 		r.out.Stream("stderr", "conclab: %test: drawing the benchmarks: "+err.Error()+"\n")
-		return
 	}
-	w, h := chart.Size()
-	r.out.Display(display.Data{
-		Data: map[string]any{
-			"image/png":  base64.StdEncoding.EncodeToString(png),
-			"text/plain": chart.String(),
-		},
-		Metadata: map[string]any{"image/png": map[string]any{"width": pixels(w), "height": pixels(h)}},
-	})
 }
 
 // resultWord says how a test ended; a test with no end ran when the

@@ -1,24 +1,19 @@
 package compiled
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
-	"github.com/conclab/conclab/internal/display"
 	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/schedtrace"
 	"github.com/conclab/conclab/internal/schedview"
-	"github.com/conclab/conclab/plots"
-	"gonum.org/v1/plot/vg"
 )
 
 // %trace: the program is composed to record an execution trace into a file
@@ -89,52 +84,15 @@ func (t *tracing) finish(done chan error) {
 	}
 }
 
-// report reads the trace and shows it: the picture as a PNG, and the
-// summary as an HTML table with a plain-text fallback. A trace that cannot
+// report reads the trace and shows it under the cell. A trace that cannot
 // be read gives a notice on stderr; it never fails the cell.
 func (t *tracing) report(out engine.Output, prog *cell.Program) {
-	defer func() {
-		if r := recover(); r != nil {
-			out.Stream("stderr", fmt.Sprintf("conclab: %%trace: could not draw the trace (%v)\n", r))
-		}
-	}()
 	tr, notes, err := t.read()
 	if err != nil {
 		out.Stream("stderr", "conclab: %trace: "+err.Error()+"\n")
 		return
 	}
-	if tr.Events > maxTraceEvents/4 {
-		// A large trace leaves the kernel's heap grown for the rest of
-		// the session unless handed back at once.
-		defer debug.FreeOSMemory()
-	}
-	title := "%trace: the scheduler's view of this cell"
-	if t.title != "" {
-		title = t.title
-	}
-	view := schedview.View(tr, schedview.Options{Title: title, Position: position(prog)})
-	view.Summary = append(view.Summary, notes...)
-	chart := plots.Sched(view)
-	png, err := chart.PNG()
-	if err != nil {
-		out.Stream("stderr", "conclab: %trace: drawing the trace: "+err.Error()+"\n")
-		return
-	}
-	w, h := chart.Size()
-	s := tr.Summary()
-	out.Display(display.Data{
-		Data: map[string]any{
-			"image/png": base64.StdEncoding.EncodeToString(png),
-			"text/plain": fmt.Sprintf("%%trace: %s on %s over %s (a picture)",
-				count(s.Goroutines, "goroutine"), count(s.Procs, "P"), strings.TrimSpace(formatSpan(s.Span))),
-		},
-		// Shown at its 96-dpi size, sharp on high-density screens.
-		Metadata: map[string]any{"image/png": map[string]any{"width": pixels(w), "height": pixels(h)}},
-	})
-	out.Display(display.Data{Data: map[string]any{
-		"text/html":  s.HTML(notes...),
-		"text/plain": chart.String(),
-	}})
+	schedview.Show(out, tr, notes, schedview.Options{Title: t.title, Position: position(prog)})
 }
 
 // read parses the trace file and says, in notes, how the trace ended when
@@ -175,7 +133,7 @@ func (t *tracing) read() (*schedtrace.Trace, []string, error) {
 		// the share of the file read is an upper bound.
 		notes = append(notes, fmt.Sprintf("the picture shows the first %s of the run, the first %d events "+
 			"(at most %.0f%% of a %d MB trace): %%trace takes in at most %d events to keep the kernel's memory bounded; "+
-			"trace a shorter run to see all of it", strings.TrimSpace(formatSpan(tr.Span)), tr.Events,
+			"trace a shorter run to see all of it", schedview.Span(tr), tr.Events,
 			100*float64(r.n)/float64(max(fi.Size(), 1)), max(fi.Size()>>20, 1), t.maxEvents))
 	}
 	switch {
@@ -185,7 +143,7 @@ func (t *tracing) read() (*schedtrace.Trace, []string, error) {
 	case string(why) == cell.TraceStoppedBlocked:
 		notes = append(notes, fmt.Sprintf("tracing stopped at %s, when every goroutine had stayed blocked: "+
 			"Go cannot detect a deadlock while a trace runs, so %%trace stops tracing to let it; "+
-			"if the program went on, the rest of its run is not in the picture", strings.TrimSpace(formatSpan(tr.Span))))
+			"if the program went on, the rest of its run is not in the picture", schedview.Span(tr)))
 	case string(why) == cell.TraceStoppedRequested:
 		notes = append(notes, "the cell was stopped: the picture ends where it was")
 	}
@@ -204,12 +162,6 @@ func position(prog *cell.Program) func(file string, line int) string {
 	}
 }
 
-// pixels is a length on a 96-dpi screen.
-func pixels(l vg.Length) int { return int(float64(l/vg.Inch)*96 + 0.5) }
-
-// formatSpan prints a duration the way %time does.
-func formatSpan(d time.Duration) string { return round(d).String() }
-
 // countingReader counts the bytes read through it.
 type countingReader struct {
 	r io.Reader
@@ -220,12 +172,4 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// count is "1 P" or "2 Ps".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
