@@ -1,7 +1,8 @@
 """%trace: the scheduler's view of a compiled cell, end to end through jupyter_client."""
 import base64
+import re
 
-from conftest import errors, execute, text
+from conftest import execute, text
 
 # Four goroutines take turns on a lock, one waits on a channel: five created.
 CONTENTION = """%trace
@@ -104,15 +105,21 @@ def test_trace_panic_shows_panic_and_trace(kernel):
     trace_displays(out)
 
 
-def test_trace_in_live_cell_says_it_works_for_compiled_cells(kernel):
+def test_trace_and_time_in_live_cells(kernel):
+    """A live cell traces the window of its run, with the goroutines an earlier
+    cell left running, named by their cell lines; %time measures it."""
     _, kc = kernel
-    reply, out = execute(kc, "%live\n%trace\nfmt.Println(1)")
-    assert reply["status"] == "error" and reply["ename"] == "NotInLive", reply
-    assert "%trace works for compiled cells" in reply["evalue"]
-    assert any("Remove %live" in line for line in errors(out)[0]["traceback"])
-    assert displays(out) == []
+    reply, out = execute(kc, "%live\nwork := make(chan int)\ngo func() {\n\tfor n := range work {\n\t\tfmt.Println(\"done\", n)\n\t}\n}()")
+    assert reply["status"] == "ok", reply
+    first = reply["execution_count"]
+    reply, out = execute(kc, "%live\n%time\n%trace a worker from an earlier cell\nwork <- 1\nwork <- 2\nfmt.Println(\"sent\")")
+    assert reply["status"] == "ok", reply
+    assert "done 1" in text(out) and re.search(r"^%time: wall .*cores busy on average", text(out), re.M), text(out)
+    summary = trace_displays(out)
+    assert "a worker from an earlier cell" in summary and "the cell" in summary, summary
+    assert "cell [%d] line 4" % first in summary, summary
     reply, out = execute(kc, "%live\nfmt.Println(2)")
-    assert reply["status"] == "ok" and text(out) == "2\n", out
+    assert reply["status"] == "ok" and "2\n" in text(out) and displays(out) == [], out
 
 
 def test_help_lists_trace(kernel):

@@ -196,7 +196,8 @@ func (k *Kernel) magicLive(ctx context.Context, c call, out *output) error {
 	if !ok {
 		return fmt.Errorf("%%live on line %d: the live engine does not see it as a live cell", c.line)
 	}
-	if err := liveTrace(body); err != nil {
+	body, st, err := liveMeasures(body)
+	if err != nil {
 		return err
 	}
 	if reset {
@@ -208,7 +209,7 @@ func (k *Kernel) magicLive(ctx context.Context, c call, out *output) error {
 			return nil
 		}
 	}
-	return k.live.Execute(ctx, engine.Cell{ID: c.count, Code: body}, out)
+	return k.live.Execute(ctx, engine.Cell{ID: c.count, Code: body, Settings: st}, out)
 }
 
 // executionCount is the execution_count of the last cell stored.

@@ -88,7 +88,7 @@ func magicTable() (magic.Registry[magicHandler], error) {
 		mk(line, []string{"race"}, "%race", "build and run this cell with the race detector", noArgs, lineMagic(magicRace)),
 		mk(line, []string{"test"}, "%test [flags...]", "run the notebook's Test, Benchmark, Example and Fuzz functions (the cell's own, when it declares some) as go test does, with the race detector; flags: -run, -bench, -count, -cpu 1,2,4, -benchmem, -timeout, -v, -short, -race=false", anyArgs, lineMagic(magicTest)),
 		mk(line, []string{"time"}, "%time", "after this cell, show wall time, user and system CPU, the cores they imply and the peak memory", noArgs, lineMagic(magicTime)),
-		mk(line, []string{"trace"}, "%trace [TITLE...]", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary, under TITLE if given (say what to see); compiled cells only", anyArgs, lineMagic(magicTrace)),
+		mk(line, []string{"trace"}, "%trace [TITLE...]", "run this cell with the execution tracer and show, under it, what each P ran and why goroutines waited, with a summary, under TITLE if given (say what to see); in a %live cell, the window of the cell's run", anyArgs, lineMagic(magicTrace)),
 		mk(line, []string{"doc"}, "%doc NAME", "show the documentation of NAME (fmt.Println, a remembered func) in the pager", oneArg, lineMagic((*Kernel).magicDoc)),
 		mk(line, []string{"help"}, "%help", "list every magic, with how cells work and the memory limit", noArgs, lineMagic((*Kernel).magicHelp)),
 		mk(first, []string{"live"}, "%live [reset]", "first line of a cell: run the cell in the session's Go interpreter, where variables and goroutines survive from cell to cell; %live reset starts afresh", magic.Arity{Min: 0, Max: 1}, (*Kernel).magicLive),

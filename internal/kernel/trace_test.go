@@ -1,42 +1,46 @@
 package kernel
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
-	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live"
 )
 
-func TestLiveTrace(t *testing.T) {
+func TestLiveMeasures(t *testing.T) {
 	tests := []struct {
-		cell string
-		line string // "" when the cell has no %trace
+		cell  string
+		body  string // the body the live engine gets
+		trace bool
+		title string
+		time  bool
+		err   bool
 	}{
-		{"%live\n%trace\nfmt.Println(1)", "line 2"},
-		{"%live\nx := 1\n  //gonb:%trace\n", "line 3"},
-		{"%live\nfmt.Println(\"%trace\")", ""},
-		{"%live\n%tracer", ""},
-		{"%live\n// %trace in a comment is not a magic", ""},
-		{"%live\ns := `\n%trace\n`\nfmt.Println(s)", ""},
-		{"%live\n/*\n%trace\n*/\nx := 1", ""},
-		{"%live\nx := 1\n%trace -v", "line 3"},
+		{cell: "%live\n%trace\nfmt.Println(1)", body: "\n\nfmt.Println(1)", trace: true},
+		{cell: "%live\n%trace two \"workers take turns\"\ngo f()", body: "\n\ngo f()", trace: true, title: "two workers take turns"},
+		{cell: "%live\nx := 1\n  //gonb:%trace\n", body: "\nx := 1\n\n", trace: true},
+		{cell: "%live\n%time\n%trace\nx := 1", body: "\n\n\nx := 1", trace: true, time: true},
+		{cell: "%live\nfmt.Println(\"%trace\")", body: "\nfmt.Println(\"%trace\")"},
+		{cell: "%live\n// %time in a comment is not a magic", body: "\n// %time in a comment is not a magic"},
+		{cell: "%live\ns := `\n%trace\n`\nfmt.Println(s)", body: "\ns := `\n%trace\n`\nfmt.Println(s)"},
+		{cell: "%live\n%race\nx := 1", body: "\n%race\nx := 1"}, // the live engine refuses it
+		{cell: "%live\n%time now\nx := 1", err: true},
+		{cell: "%live\n%trace \"open\nx := 1", err: true},
 	}
 	for _, tt := range tests {
 		body, _, ok, _ := live.Strip(tt.cell)
 		if !ok {
 			t.Fatalf("%q is not a live cell", tt.cell)
 		}
-		err := liveTrace(body)
-		var ce *engine.Error
+		got, st, err := liveMeasures(body)
 		switch {
-		case tt.line == "" && err != nil:
-			t.Errorf("%q: %v, want no error", tt.cell, err)
-		case tt.line != "" && (!errors.As(err, &ce) || !strings.HasPrefix(ce.Value, tt.line+": %trace works for compiled cells")):
-			t.Errorf("%q: %v, want the compiled-cells message at %s", tt.cell, err, tt.line)
-		case tt.line != "" && !strings.Contains(strings.Join(ce.Traceback, "\n"), "Remove %live"):
-			t.Errorf("%q: traceback %q does not say what to do", tt.cell, ce.Traceback)
+		case tt.err && err == nil:
+			t.Errorf("%q: no error", tt.cell)
+		case tt.err:
+		case err != nil:
+			t.Errorf("%q: %v", tt.cell, err)
+		case got != tt.body || st.Trace != tt.trace || st.TraceTitle != tt.title || st.Time != tt.time:
+			t.Errorf("%q: body %q, trace %v %q, time %v; want %q, %v %q, %v",
+				tt.cell, got, st.Trace, st.TraceTitle, st.Time, tt.body, tt.trace, tt.title, tt.time)
 		}
 	}
 }

@@ -39,7 +39,7 @@ func BenchmarkPrepare(b *testing.B) {
 	k := testKnowledge(nil)
 	code := "var wg sync.WaitGroup\nfor i := 0; i < 4; i++ {\n\twg.Add(1)\n\tgo func() { defer wg.Done(); fmt.Println(i) }()\n}\nwg.Wait()"
 	for b.Loop() {
-		if _, err := prepare(code, k); err != nil {
+		if _, err := prepare(code, 1, k); err != nil {
 			b.Fatal(err)
 		}
 	}

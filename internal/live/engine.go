@@ -118,7 +118,7 @@ func (e *Engine) forget() {
 }
 
 // Execute runs c.Code (a live cell, its %live line blanked) in the
-// session's interpreter; c.Settings do not apply to live cells. Output,
+// session's interpreter; of c.Settings, only %time's and %trace's apply. Output,
 // displays and the value of a last expression go to out; out keeps
 // receiving what goroutines print after Execute returns, until the next
 // Execute. A failure of the cell is returned as *engine.Error; other errors
@@ -133,7 +133,7 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 	e.out = out
 	e.mu.Unlock()
 
-	pl, err := prepare(c.Code, e.snapshot())
+	pl, err := prepare(c.Code, c.ID, e.snapshot())
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,14 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 	e.input = in
 	e.mu.Unlock()
 	go e.watchStdin(cellCtx, p, in)
-	if err := p.send(liveproto.Request{Op: liveproto.OpExec, ID: id, Plan: pl}); err != nil {
+	req := liveproto.Request{Op: liveproto.OpExec, ID: id, Plan: pl, Cell: c.ID, Time: c.Settings.Time}
+	if c.Settings.Trace {
+		if req.Trace, err = newTraceFile(e.opt.TempDir); err != nil {
+			return err
+		}
+		defer os.Remove(req.Trace) // the worker's, if the cell does not finish
+	}
+	if err := p.send(req); err != nil {
 		return e.lost(p, out, nil)
 	}
 	var grace <-chan time.Time
@@ -177,7 +184,7 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 			if rep.ID != id {
 				continue // the answer to a cell whose wait ended early
 			}
-			return e.finish(p, pl, rep, out)
+			return e.finish(p, pl, rep, out, c, req.Trace)
 		case <-p.exited:
 			return e.lost(p, out, nil)
 		case <-p.overMemory():
@@ -210,8 +217,9 @@ func (e *Engine) interrupt(p *proc) <-chan time.Time {
 	return time.After(liveproto.StuckGrace + e.opt.Grace)
 }
 
-// finish handles the reply of a cell.
-func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out engine.Output) error {
+// finish handles the reply of cell c, whose trace, if it asked for one, the
+// worker wrote to tracePath.
+func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out engine.Output, c engine.Cell, tracePath string) error {
 	// The markers follow the cell's output on each stream; they always
 	// come while the worker lives, so a long wait costs nothing unless the
 	// machine is so busy (a first start building the standard library,
@@ -232,6 +240,12 @@ func (e *Engine) finish(p *proc, pl *liveproto.Plan, rep *liveproto.Reply, out e
 		return e.lost(p, out, &engine.Error{Name: rep.Error.Name, Value: rep.Error.Value, Traceback: rep.Error.Traceback})
 	}
 	e.learn(pl, rep)
+	if rep.Time != nil {
+		reportTime(out, rep.Time)
+	}
+	if c.Settings.Trace {
+		reportTrace(out, tracePath, c.Settings.TraceTitle, c.ID, rep.Trace)
+	}
 	if rep.Goroutines > 0 {
 		out.Stream("stderr", goroutineNote(rep.Goroutines))
 	}

@@ -3,9 +3,11 @@ package live
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -720,5 +722,49 @@ stuck := check.Run("stuck", check.Options{Runs: 2, Timeout: 200 * time.Milliseco
 fmt.Println(ok.OK(), stuck.OK(), stuck.Failed()[check.Stuck] > 0)`)
 	if got := out.Stdout(); got != "true false true\n" {
 		t.Errorf("stdout = %q, want the right answer passed and the stuck one failed", got)
+	}
+}
+
+func TestTraceAndTime(t *testing.T) {
+	e := New(Options{Binary: workerBinary, TempDir: t.TempDir(), Dir: t.TempDir()})
+	t.Cleanup(func() { e.Close() })
+	cell := func(c engine.Cell) *recorder {
+		t.Helper()
+		out := &recorder{}
+		if err := e.Execute(context.Background(), c, out); err != nil {
+			t.Fatalf("cell [%d]: %v\nstderr: %s", c.ID, err, out.Stderr())
+		}
+		return out
+	}
+	cell(engine.Cell{ID: 1, Code: "ch := make(chan int)\ngo func() {\n\tfor v := range ch {\n\t\tfmt.Println(\"got\", v)\n\t}\n}()"})
+	out := cell(engine.Cell{ID: 2, Code: "done := make(chan bool)\nfor range 2 {\n\tgo func() { done <- true }()\n}\nch <- 1\n<-done\n<-done",
+		Settings: engine.Settings{Trace: true, TraceTitle: "two goroutines and a receiver", Time: true}})
+	if !regexp.MustCompile(`(?m)^got 1\n%time: wall \S+, user \S+, sys \S+, \d+\.\d\d cores busy on average, max RSS \d+\.\d MB\n$`).MatchString(out.Stdout()) {
+		t.Errorf("stdout = %q, want the cell's line and %%time's", out.Stdout())
+	}
+	ds := out.Displays()
+	if len(ds) != 2 || ds[0].Data["image/png"] == nil {
+		t.Fatalf("displays = %d, want the picture and its summary", len(ds))
+	}
+	summary := fmt.Sprint(ds[1].Data["text/plain"])
+	for _, want := range []string{"two goroutines and a receiver", "the cell", "cell [1] line 3", " line 3,", "channel waits show as select"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+	// The two goroutines of the cell, the receiver of cell 1 and the
+	// cell's own: the interpreter's and the worker's are left out.
+	if lanes := regexp.MustCompile(`g\d+ line 3\b`).FindAllString(summary, -1); len(lanes) != 2 {
+		t.Errorf("lanes of the go statement at line 3: %q, want 2\n%s", lanes, summary)
+	}
+	if strings.Contains(summary, "interp.") || strings.Contains(summary, "worker") || strings.Contains(summary, "main included") {
+		t.Errorf("summary names the interpreter's goroutines:\n%s", summary)
+	}
+	if files, _ := filepath.Glob(filepath.Join(e.opt.TempDir, "*.trace")); len(files) > 0 {
+		t.Errorf("trace files left: %q", files)
+	}
+	// Without the settings, a cell shows neither.
+	if out := cell(engine.Cell{ID: 3, Code: "ch <- 2"}); len(out.Displays()) != 0 || strings.Contains(out.Stdout(), "%time") {
+		t.Errorf("an unmeasured cell showed %d displays and %q", len(out.Displays()), out.Stdout())
 	}
 }

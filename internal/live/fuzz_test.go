@@ -28,7 +28,7 @@ func FuzzPrepare(f *testing.F) {
 	}
 	k := testKnowledge(map[string]string{"xs": "slice"})
 	f.Fuzz(func(t *testing.T, code string) {
-		p, err := prepare(code, k)
+		p, err := prepare(code, 1, k)
 		if err != nil {
 			var ce *engine.Error
 			if !errors.As(err, &ce) || ce.Name == "" || len(ce.Traceback) == 0 {

@@ -53,8 +53,9 @@ type knowledge struct {
 
 // prepare parses a live cell, rejects what the interpreter cannot run, and
 // returns the plan the worker evaluates. A problem of the cell comes back as
-// a *engine.Error.
-func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
+// a *engine.Error. cellID is the cell's execution count, which the marks
+// of its lines carry (see blockMarkEdits).
+func prepare(code string, cellID int, k *knowledge) (*liveproto.Plan, error) {
 	c, err := cell.Parse(code)
 	if err != nil {
 		return nil, syntaxError(err)
@@ -134,8 +135,8 @@ func prepare(code string, k *knowledge) (*liveproto.Plan, error) {
 		shown = body.List[len(body.List)-1]
 	}
 	// Marks first: they go before a rewritten loop's own text.
-	declEdits := append(blockMarkEdits(fset, info, declFile, len(declPrefix), nil), declRanges...)
-	bodyEdits := append(blockMarkEdits(fset, info, body, len(bodyPrefix), shown), bodyRanges...)
+	declEdits := append(blockMarkEdits(fset, info, declFile, cellID, len(declPrefix), nil), declRanges...)
+	bodyEdits := append(blockMarkEdits(fset, info, body, cellID, len(bodyPrefix), shown), bodyRanges...)
 	declEdits = append(declEdits, typeArgEdits(fset, info, declFile, len(declPrefix))...)
 	bodyEdits = append(bodyEdits, typeArgEdits(fset, info, body, len(bodyPrefix))...)
 	declEdits = append(declEdits, iterEdits(fset, declFile, iterName, declText, len(declPrefix))...)

@@ -46,7 +46,7 @@ func TestPrepareRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := prepare(tt.code, testKnowledge(tt.live))
+			_, err := prepare(tt.code, 1, testKnowledge(tt.live))
 			var ce *engine.Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("prepare(%q) = %v, want a *engine.Error", tt.code, err)
@@ -77,7 +77,7 @@ func TestPrepareAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := prepare(tt.code, testKnowledge(tt.live)); err != nil {
+			if _, err := prepare(tt.code, 1, testKnowledge(tt.live)); err != nil {
 				t.Errorf("prepare(%q) = %v", tt.code, err)
 			}
 		})
@@ -85,7 +85,7 @@ func TestPrepareAccepts(t *testing.T) {
 }
 
 func TestPrepareSyntaxError(t *testing.T) {
-	_, err := prepare("x := \nfmt.Println(", testKnowledge(nil))
+	_, err := prepare("x := \nfmt.Println(", 1, testKnowledge(nil))
 	var ce *engine.Error
 	if !errors.As(err, &ce) || ce.Name != "SyntaxError" || !strings.HasPrefix(ce.Value, "line ") {
 		t.Fatalf("got %v, want a SyntaxError with a cell line", err)
@@ -129,7 +129,7 @@ func TestPrepareSegments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := prepare(tt.code, testKnowledge(nil))
+			p, err := prepare(tt.code, 1, testKnowledge(nil))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +171,7 @@ func TestPrepareImports(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := prepare(tt.code, testKnowledge(tt.live))
+			p, err := prepare(tt.code, 1, testKnowledge(tt.live))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,7 +196,7 @@ func TestLoopVarRewrite(t *testing.T) {
 		{
 			name: "closure in range",
 			code: "for _, v := range xs {\n\tgo func() { use(v) }()\n}",
-			want: "{for _, v := range xs { v_1 := v;\n\tgo func() { use(v_1) }()\n}\n}",
+			want: "{for _, v := range xs { v_1 := v;\n\tconclab_live.Go(1, 2); go func() { use(v_1) }()\n}\n}",
 		},
 		{
 			name: "address in three-clause loop",
@@ -211,27 +211,27 @@ func TestLoopVarRewrite(t *testing.T) {
 		{
 			name: "assigned in a three-clause body: left alone",
 			code: "for i := 0; i < 3; i++ {\n\ti++\n\tgo func() { use(i) }()\n}",
-			want: "{for i := 0; i < 3; i++ {\n\ti++\n\tgo func() { use(i) }()\n}\n}",
+			want: "{for i := 0; i < 3; i++ {\n\ti++\n\tconclab_live.Go(1, 3); go func() { use(i) }()\n}\n}",
 		},
 		{
 			name: "shadowed in the closure is not the loop variable",
 			code: "for _, v := range xs {\n\tgo func(v int) { use(v) }(v)\n}",
-			want: "{for _, v := range xs {\n\tgo func(v int) { use(v) }(v)\n}\n}",
+			want: "{for _, v := range xs {\n\tconclab_live.Go(1, 2); go func(v int) { use(v) }(v)\n}\n}",
 		},
 		{
 			name: "fresh name avoids the cell's names",
 			code: "v_1 := 0\nfor _, v := range xs {\n\tgo func() { use(v, v_1) }()\n}",
-			want: "\n{for _, v := range xs { v_2 := v;\n\tgo func() { use(v_2, v_1) }()\n}\n}",
+			want: "\n{for _, v := range xs { v_2 := v;\n\tconclab_live.Go(1, 3); go func() { use(v_2, v_1) }()\n}\n}",
 		},
 		{
 			name: "a struct field of the same name is not the loop variable",
 			code: "type T struct{ v int }\nfor _, v := range xs {\n\tgo func() { use(T{v: v}) }()\n}",
-			want: "\n{for _, v := range xs { v_1 := v;\n\tgo func() { use(T{v: v_1}) }()\n}\n}",
+			want: "\n{for _, v := range xs { v_1 := v;\n\tconclab_live.Go(1, 3); go func() { use(T{v: v_1}) }()\n}\n}",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := prepare(tt.code, testKnowledge(map[string]string{"xs": "slice", "ps": "slice", "use": "func"}))
+			p, err := prepare(tt.code, 1, testKnowledge(map[string]string{"xs": "slice", "ps": "slice", "use": "func"}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -243,7 +243,7 @@ func TestLoopVarRewrite(t *testing.T) {
 }
 
 func TestRangeOverEarlierCellsIterator(t *testing.T) {
-	first, err := prepare("func count(n int) func(func(int) bool) { return nil }\nseq := count(2)\npt := point{}", testKnowledge(nil))
+	first, err := prepare("func count(n int) func(func(int) bool) { return nil }\nseq := count(2)\npt := point{}", 1, testKnowledge(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestRangeOverEarlierCellsIterator(t *testing.T) {
 		{"for x := range count(3) {\n}", "{count(3)(func(x int) bool {\n;return true})\n}"},
 	}
 	for _, tt := range tests {
-		p, err := prepare(tt.code, k)
+		p, err := prepare(tt.code, 1, k)
 		if err != nil {
 			t.Fatalf("prepare(%q): %v", tt.code, err)
 		}
@@ -297,7 +297,7 @@ func TestRangeRewriteText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := prepare(tt.code, testKnowledge(map[string]string{"n": "int", "use": "func"}))
+			p, err := prepare(tt.code, 1, testKnowledge(map[string]string{"n": "int", "use": "func"}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -314,17 +314,17 @@ func TestBlockMarks(t *testing.T) {
 		code string
 		want string // the last segment
 	}{
-		{"send", "ch <- 1", "{conclab_live.Line(1); ch <- 1\n}"},
-		{"receive in a call", "x = 1\nfmt.Println(<-ch)", "{x = 1\nconclab_live.Line(2); fmt.Println(<-ch)\n}"},
-		{"select and its clauses", "select {\ncase v := <-ch:\n\tch <- v\n}", "{conclab_live.Line(1); select {\ncase v := <-ch:\n\tconclab_live.Line(3); ch <- v\n}\n}"},
-		{"wait and lock", "wg.Wait()\nmu.Lock()", "{conclab_live.Line(1); wg.Wait()\nconclab_live.Line(2); mu.Lock()\n}"},
-		{"inside a go func literal, not the go statement", "go func() {\n\tch <- 1\n}()", "{go func() {\n\tconclab_live.Line(2); ch <- 1\n}()\n}"},
+		{"send", "ch <- 1", "{conclab_live.Line(7, 1); ch <- 1\n}"},
+		{"receive in a call", "x = 1\nfmt.Println(<-ch)", "{x = 1\nconclab_live.Line(7, 2); fmt.Println(<-ch)\n}"},
+		{"select and its clauses", "select {\ncase v := <-ch:\n\tch <- v\n}", "{conclab_live.Line(7, 1); select {\ncase v := <-ch:\n\tconclab_live.Line(7, 3); ch <- v\n}\n}"},
+		{"wait and lock", "wg.Wait()\nmu.Lock()", "{conclab_live.Line(7, 1); wg.Wait()\nconclab_live.Line(7, 2); mu.Lock()\n}"},
+		{"a go statement and what its func literal sends", "go func() {\n\tch <- 1\n}()", "{conclab_live.Go(7, 1); go func() {\n\tconclab_live.Line(7, 2); ch <- 1\n}()\n}"},
 		{"no blocking, no mark", "x = len(xs)", "{x = len(xs)\n}"},
 		{"a shown value is left alone", "<-ch + 1", "<-ch + 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := prepare(tt.code, testKnowledge(map[string]string{"ch": "chan", "x": "int", "xs": "slice", "wg": "struct", "mu": "struct"}))
+			p, err := prepare(tt.code, 7, testKnowledge(map[string]string{"ch": "chan", "x": "int", "xs": "slice", "wg": "struct", "mu": "struct"}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -336,7 +336,7 @@ func TestBlockMarks(t *testing.T) {
 }
 
 func TestPrepareMixedLineFallsBack(t *testing.T) {
-	p, err := prepare("x := 1; fmt.Println(x)\nfunc f() {}", testKnowledge(nil))
+	p, err := prepare("x := 1; fmt.Println(x)\nfunc f() {}", 1, testKnowledge(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

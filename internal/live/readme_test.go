@@ -39,7 +39,7 @@ func TestREADMELiveRefusals(t *testing.T) {
 			code += "\nfmt.Println(1)"
 		}
 		want := strings.TrimSpace(cols[2])
-		_, err := prepare(code, testKnowledge(map[string]string{"load": "func", "xs": "slice"}))
+		_, err := prepare(code, 1, testKnowledge(map[string]string{"load": "func", "xs": "slice"}))
 		var ee *engine.Error
 		if !errors.As(err, &ee) || ee.Value != want {
 			t.Errorf("README row %q: the cell answers %v, the README says %q", code, err, want)

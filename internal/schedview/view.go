@@ -32,6 +32,10 @@ type Options struct {
 	// Position names a source position in a goroutine's lane name ("line
 	// 5" for a notebook cell); nil gives "file.go:5".
 	Position func(file string, line int) string
+	// Label names a goroutine's lane; nil names it by Goroutine.Label
+	// with Position. For programs whose stacks do not say what the user
+	// wrote (live cells run in an interpreter).
+	Label func(g *schedtrace.Goroutine) string
 }
 
 // View makes the scheduler view of t for plots.Sched: a lane per P (bars
@@ -72,7 +76,11 @@ func View(t *schedtrace.Trace, opt Options) *plots.SchedView {
 		own, folded = own[:opt.MaxLanes-1], own[opt.MaxLanes-1:]
 	}
 	for _, g := range own {
-		lane := plots.StateLane{Name: g.Label(opt.Position), Spans: make([]plots.StateSpan, len(g.Intervals))}
+		name := g.Label(opt.Position)
+		if opt.Label != nil {
+			name = opt.Label(g)
+		}
+		lane := plots.StateLane{Name: name, Spans: make([]plots.StateSpan, len(g.Intervals))}
 		for i, iv := range g.Intervals {
 			lane.Spans[i] = plots.StateSpan{Start: iv.Start, End: iv.End, State: iv.State.String()}
 		}

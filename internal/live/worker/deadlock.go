@@ -41,9 +41,9 @@ const interpFrame = "github.com/traefik/yaegi/interp."
 // waiter is a goroutine of live cells, blocked.
 type waiter struct {
 	id     int64
-	cell   bool   // the goroutine running the cell
-	reason string // the dump's wait reason
-	line   int    // the cell line it last could block at; 0 if unknown
+	cell   bool            // the goroutine running the cell
+	reason string          // the dump's wait reason
+	place  liveproto.Place // the cell line it last could block at; zero if unknown
 }
 
 // snapshot is the state of the cells' goroutines at one look; ok is false
@@ -77,7 +77,7 @@ func (g *goroutines) look(t *timers, b *blockLines) snapshot {
 			// The interpreter runs every channel operation as a select.
 			reason = "a channel send, receive or select"
 		}
-		s.waiters = append(s.waiters, waiter{id: st.id, cell: bytes.Contains(st.text, evalCreator), reason: reason, line: b.line(st.id)})
+		s.waiters = append(s.waiters, waiter{id: st.id, cell: bytes.Contains(st.text, evalCreator), reason: reason, place: b.place(st.id)})
 		key.WriteString(strconv.FormatInt(st.id, 10) + " " + reason + "\n")
 		key.Write(stackFrames(st.text))
 	}
@@ -167,8 +167,9 @@ func (g *goroutines) watchDeadlock(ctx context.Context, t *timers, b *blockLines
 	}
 }
 
-// deadlockError reports a deadlock of the session's goroutines.
-func deadlockError(ws []waiter) *liveproto.CellError {
+// deadlockError reports a deadlock of the session's goroutines, found
+// while cell (an execution count) ran.
+func deadlockError(ws []waiter, cell int) *liveproto.CellError {
 	const what = "deadlock: every goroutine of this session is blocked"
 	tb := []string{what}
 	for _, w := range ws {
@@ -176,8 +177,11 @@ func deadlockError(ws []waiter) *liveproto.CellError {
 		if w.cell {
 			who = "the cell"
 		}
-		if w.line > 0 {
-			who += " at line " + strconv.Itoa(w.line)
+		switch p := w.place; {
+		case p.Line > 0 && p.Cell == cell:
+			who += " at line " + strconv.Itoa(p.Line)
+		case p.Line > 0:
+			who += " at line " + strconv.Itoa(p.Line) + " of cell [" + strconv.Itoa(p.Cell) + "]"
 		}
 		tb = append(tb, "\t"+who+": blocked in "+w.reason)
 	}

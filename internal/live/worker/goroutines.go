@@ -138,6 +138,17 @@ func (g *goroutines) countOnce() int {
 	return n
 }
 
+// ids lists the goroutines of live cells, as countOnce counts them.
+func (g *goroutines) ids() []int64 {
+	var out []int64
+	for _, st := range g.dump() {
+		if !g.baseline[st.id] && !isDaemon(st.text) && !bytes.Contains(st.text, evalCreator) {
+			out = append(out, st.id)
+		}
+	}
+	return out
+}
+
 func isDaemon(text []byte) bool {
 	for _, d := range daemons {
 		if bytes.Contains(text, d) {

@@ -59,6 +59,7 @@ type worker struct {
 	gs       *goroutines
 	timers   *timers     // the timers interpreted code started
 	lines    *blockLines // the cell line each goroutine last could block at
+	cell     int         // the running cell's execution count
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the running cell
@@ -189,7 +190,10 @@ func (w *worker) exec(req *liveproto.Request) *liveproto.Reply {
 	}()
 
 	rep := &liveproto.Reply{ID: req.ID}
+	w.cell = req.Cell
+	m := startMeasure(req, w.gs, w.lines)
 	rep.Error, rep.Stuck = w.run(ctx, req.Plan, rep)
+	m.stop(rep)
 	rep.Broken = rep.Error != nil && rep.Error.Name == interpreterError
 	rep.Goroutines = w.gs.count()
 	w.lines.prune(w.gs)
@@ -239,7 +243,7 @@ func (w *worker) eval(ctx context.Context, src string, line int) (v reflect.Valu
 	}
 	v, waiters, err := w.execute(ctx, prog)
 	if waiters != nil {
-		cerr, stuck := deadlockError(waiters), !w.gs.evalEnded(liveproto.StuckGrace)
+		cerr, stuck := deadlockError(waiters, w.cell), !w.gs.evalEnded(liveproto.StuckGrace)
 		if !stuck {
 			cerr.Traceback = append(cerr.Traceback, "The session's variables stay; its blocked goroutines stay blocked.")
 		}

@@ -48,6 +48,53 @@ type Request struct {
 	Op   string `json:"op"`
 	ID   int    `json:"id"`             // the cell, echoed in its reply
 	Plan *Plan  `json:"plan,omitempty"` // OpExec
+	// Cell is the cell's execution count, which its marks carry (OpExec).
+	Cell int `json:"cell,omitempty"`
+	// Trace, when not empty, is the file to write an execution trace of
+	// the cell's run into (%trace).
+	Trace string `json:"trace,omitempty"`
+	// Time asks for the cell's Timing (%time).
+	Time bool `json:"time,omitempty"`
+}
+
+// TraceCategory is the runtime/trace log category of the marks a traced
+// cell's goroutines leave: the message is "cell:line" (see Place), after
+// TraceGoPrefix for the mark of a go statement about to run.
+const (
+	TraceCategory = "conclab.live"
+	TraceGoPrefix = "go "
+)
+
+// A Place is a line of a cell: where a goroutine of live cells was.
+type Place struct {
+	Cell int `json:"cell"` // the cell's execution count
+	Line int `json:"line"`
+}
+
+// Timing is what %time measured of a cell: its wall time and the worker's
+// CPU time and peak memory while it ran.
+type Timing struct {
+	Wall time.Duration `json:"wall"`
+	User time.Duration `json:"user"`
+	Sys  time.Duration `json:"sys"`
+	// MaxRSS is the worker's peak resident memory in bytes; 0 if unknown.
+	MaxRSS int64 `json:"max_rss,omitempty"`
+	// RSSSinceStart is set when the OS could not restart the peak at the
+	// cell's start: MaxRSS is then the worker's peak since it started.
+	RSSSinceStart bool `json:"rss_since_start,omitempty"`
+}
+
+// TraceInfo is what the Engine needs, besides the trace file, to draw a
+// traced cell.
+type TraceInfo struct {
+	// Err says why the cell could not be traced; the cell ran anyway.
+	Err string `json:"err,omitempty"`
+	// Places are the last marks of the goroutines of live cells that
+	// existed when the trace began, by goroutine ID.
+	Places map[int64]Place `json:"places,omitempty"`
+	// Goroutines are the goroutines of live cells that existed when the
+	// trace began (the worker's own are not).
+	Goroutines []int64 `json:"goroutines,omitempty"`
 }
 
 // Reply is one line from the worker to the Engine: the worker's greeting
@@ -72,6 +119,10 @@ type Reply struct {
 	Broken bool `json:"broken,omitempty"`
 	// Imported lists packages the cell imported (name -> path).
 	Imported map[string]string `json:"imported,omitempty"`
+	// Time is the cell's timing, when the request asked for it.
+	Time *Timing `json:"time,omitempty"`
+	// Trace is set when the request asked for a trace.
+	Trace *TraceInfo `json:"trace,omitempty"`
 }
 
 // CellError is a failure of a cell as the worker saw it.
