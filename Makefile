@@ -82,6 +82,7 @@ chromium:
 stress: install $(TSTAMP)
 	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py tests/test_security.py tests/test_grading.py
 	CONCLAB_STRESS=1 $(GO) test -race -count=1 -run TestKnownAnswers ./check/
+	CONCLAB_STRESS=1 $(GO) test -count=1 -timeout 30m -run TestAllTablesAreCurrent ./internal/live/worker/newstd/
 
 # Measure cell latency, startup and memory side by side with gonb and the Go
 # toolchain floor; table on stdout, results in build/bench.json.
