@@ -18,7 +18,9 @@ import nbassign  # noqa: E402
 
 from test_grading import nbgrader  # noqa: E402
 
-LABS = sorted(glob.glob(str(ROOT / "notebooks" / "0[1-5]-*.ipynb")))
+# Every notebook but the index and 06, the short notebook about live cells (two exercises).
+LABS = sorted(p for p in glob.glob(str(ROOT / "notebooks" / "[0-9][0-9]-*.ipynb"))
+              if not Path(p).name.startswith(("00-", "06-")))
 STUB = 'panic("not implemented")'
 
 
