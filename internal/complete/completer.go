@@ -32,6 +32,13 @@ func newCompleter(pk *packages) *Completer {
 	return &Completer{pk: pk, sem: make(chan struct{}, 1)}
 }
 
+// UseExports gives the Completer compiled packages it need not build: for
+// an import path, the file of its export data, or "" (the compiled
+// engine's shared package set). The packages it has them all for are
+// listed without building, so a new user's personal build cache stays
+// empty. Call it before the first request.
+func (c *Completer) UseExports(exportOf func(path string) string) { c.pk.exportOf = exportOf }
+
 // A Result is the answer to a completion request.
 type Result struct {
 	// Matches are the names that can replace the text from Start to End,

@@ -49,6 +49,11 @@ func findGo(env []string) string {
 
 // list runs go list -e -json in the module directory.
 func (p *packages) list(ctx context.Context, args ...string) ([]*listedPackage, error) {
+	return p.listEnv(ctx, p.env, args...)
+}
+
+// listEnv is list with the environment env.
+func (p *packages) listEnv(ctx context.Context, env []string, args ...string) ([]*listedPackage, error) {
 	if p.goCmd == "" {
 		return nil, errors.New("go list: no go command")
 	}
@@ -56,7 +61,7 @@ func (p *packages) list(ctx context.Context, args ...string) ([]*listedPackage, 
 	defer cancel()
 	args = append([]string{"list", "-e", "-json=ImportPath,Name,Dir,Export,GoFiles,Error"}, args...)
 	cmd := exec.CommandContext(ctx, p.goCmd, args...)
-	cmd.Dir, cmd.Env = p.dir, p.env
+	cmd.Dir, cmd.Env = p.dir, env
 	cmd.WaitDelay = time.Second // compilers it started may hold the pipes
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -38,6 +38,9 @@ type listedPackage struct {
 type packages struct {
 	dir, goCmd string
 	env        []string
+	// exportOf, when set, gives the export data of compiled packages the
+	// go command need not build (see Completer.UseExports).
+	exportOf func(path string) string
 
 	fset     *token.FileSet // positions of imported packages
 	gc       types.Importer // reads export data; caches what it reads
@@ -92,7 +95,10 @@ func (p *packages) ensure(ctx context.Context, paths []string) error {
 	if len(missing) == 0 || p.goCmd == "" {
 		return nil
 	}
-	pkgs, err := p.list(ctx, append([]string{"-export", "-deps", "--"}, missing...)...)
+	pkgs, err := p.listShared(ctx, missing)
+	if pkgs == nil && err == nil {
+		pkgs, err = p.list(ctx, append([]string{"-export", "-deps", "--"}, missing...)...)
+	}
 	if err != nil && ctx.Err() != nil {
 		return err
 	}
@@ -110,6 +116,33 @@ func (p *packages) ensure(ctx context.Context, paths []string) error {
 		return fmt.Errorf("load packages: %w", err)
 	}
 	return nil
+}
+
+// listShared lists paths and their dependencies without building them,
+// taking their export data from exportOf. It returns nil, nil when exportOf
+// lacks one of them: the go command must build it.
+func (p *packages) listShared(ctx context.Context, paths []string) ([]*listedPackage, error) {
+	if p.exportOf == nil {
+		return nil, nil
+	}
+	// The shared packages are those cells build without cgo.
+	env := append(slices.Clip(p.env), "CGO_ENABLED=0")
+	pkgs, err := p.listEnv(ctx, env, append([]string{"-deps", "--"}, paths...)...)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	for _, lp := range pkgs {
+		if lp.ImportPath == "unsafe" || lp.Error != nil {
+			continue
+		}
+		if lp.Export = p.exportOf(lp.ImportPath); lp.Export == "" {
+			return nil, nil
+		}
+	}
+	return pkgs, nil
 }
 
 // listable reports whether path is an import path the go command can be
