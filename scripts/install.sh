@@ -12,30 +12,39 @@
 #   warm        fill the Go build cache with the packages cells import, so a
 #               reader's first cell builds in seconds; with --race also their
 #               race-instrumented build, so the first %race cell is quick too
+#   shared      build the packages cells import (the standard library too)
+#               once into a directory every user can read (--shared-dir), for
+#               a machine a class shares: no student's first cell waits for
+#               them, and no home holds a copy; with --race also their
+#               race-instrumented build
 #
 #   --python PY    the Python that runs Jupyter (default: python3 on PATH)
 #   --conclab BIN  the conclab binary the kernelspec starts (default: bin/conclab);
 #                  %live cells need conclab-live next to it
-#   --race         warm: the race detector's build too (needs gcc: cgo)
+#   --race         warm, shared: the race detector's build too (needs gcc: cgo)
+#   --shared-dir D shared: where (default: lib/conclab/packages beside the bin
+#                  directory of the conclab binary, where kernels look)
 set -euo pipefail
 
 # usage prints the header above; to stderr with status 2 after a mistake.
 usage() {
 	if (($1)); then exec >&2; fi
-	sed -n '6,20s/^# \{0,1\}//p' "$0"
+	sed -n '6,28s/^# \{0,1\}//p' "$0"
 	exit "$1"
 }
 
 py=python3
 conclab=bin/conclab
 race=
+shared_dir=default
 steps=()
 while (($#)); do
 	case "$1" in
 	--python) py="${2:?--python needs a value}"; shift 2 ;;
 	--conclab) conclab="${2:?--conclab needs a value}"; shift 2 ;;
 	--race) race=--race; shift ;;
-	kernelspec | warm) steps+=("$1"); shift ;;
+	--shared-dir) shared_dir="${2:?--shared-dir needs a value}"; shift 2 ;;
+	kernelspec | warm | shared) steps+=("$1"); shift ;;
 	-h | --help) usage 0 ;;
 	*) echo "install.sh: unknown argument '$1'" >&2; usage 2 ;;
 	esac
@@ -67,6 +76,10 @@ kernelspec() {
 
 warm() {
 	"$conclab" warm $race
+}
+
+shared() {
+	"$conclab" warm $race --shared "$shared_dir"
 }
 
 for step in "${steps[@]}"; do

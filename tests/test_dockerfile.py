@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from conftest import execute, start, text
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "install.sh"
 
@@ -441,6 +443,31 @@ def test_install_script_warms_both_builds(tmp_path, conclab_bin):
     # The kernel's cache now holds the unpacked library cells build against.
     src = list(pathlib.Path(env["CONCLAB_CACHE"]).glob("src-*/go.mod"))
     assert len(src) == 1, list(pathlib.Path(env["CONCLAB_CACHE"]).iterdir())
+
+
+@pytest.mark.timeout(900)
+def test_install_script_shares_packages_a_new_user_builds_against(tmp_path, conclab_bin):
+    """The shared step builds the packages cells use into a directory every user can read; a kernel
+    of a new user (empty Go build cache and conclab cache) builds its first cell against it, and
+    its own build cache stays empty."""
+    env = isolated_env(tmp_path)
+    shared = tmp_path / "lib" / "conclab" / "packages"
+    r = subprocess.run([SCRIPT, "--conclab", conclab_bin, "--shared-dir", shared, "shared"],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr
+    index = shared / "index.json"
+    assert index.stat().st_mode & 0o444 == 0o444 and shared.stat().st_mode & 0o555 == 0o555
+    user = tmp_path / "student"
+    env.update(GOCACHE=str(user / "gocache"), CONCLAB_CACHE=str(user / "conclab"), CONCLAB_SHARED=str(shared))
+    km, kc = start(env=env)
+    try:
+        reply, out = execute(kc, "fmt.Println(demos.FormatDuration(2 * time.Second))")
+        assert reply["status"] == "ok" and text(out) == "2s\n", out
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    size = sum(f.stat().st_size for f in (user / "gocache").rglob("*") if f.is_file())
+    assert size < 64 << 10, f"the new user's build cache holds {size} bytes: the cell did not use the shared set"
 
 
 @pytest.mark.parametrize("args, status, message", [

@@ -2,7 +2,8 @@
 //
 //	conclab kernel --connection-file FILE   serve a kernel (Jupyter runs this)
 //	conclab install [--user|--sys-prefix|--prefix DIR]   install the kernelspec
-//	conclab warm [--race]                    fill the Go build cache for cells
+//	conclab warm [--race] [--shared [DIR]]   fill the Go build cache for cells, or
+//	                                         build the shared package set in DIR
 //	conclab version                          print the version
 package main
 
@@ -15,6 +16,8 @@ import (
 	"os"
 
 	"github.com/conclab/conclab"
+	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/install"
 	"github.com/conclab/conclab/internal/kernel"
 	"github.com/conclab/conclab/internal/workspace"
@@ -30,7 +33,7 @@ func main() {
 const usage = `usage:
   conclab kernel --connection-file FILE [--log-level debug|info|warn]
   conclab install [--user | --sys-prefix | --prefix DIR]
-  conclab warm [--race]
+  conclab warm [--race] [--shared DIR]
   conclab version`
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -99,6 +102,8 @@ func runInstall(args []string, stdout io.Writer) error {
 func runWarm(args []string) error {
 	fs := flag.NewFlagSet("warm", flag.ContinueOnError)
 	race := fs.Bool("race", false, "also build with the race detector")
+	shared := fs.String("shared", "", "build the packages cells use into this directory, for every user's kernel "+
+		"(\"default\": "+compiled.SharedEnv+", else lib/conclab/packages beside this binary's bin directory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,5 +116,18 @@ func runWarm(args []string) error {
 		return err
 	}
 	defer ws.Remove()
-	return ws.Warm(context.Background(), "go", *race)
+	if *shared == "" {
+		return ws.Warm(context.Background(), "go", *race)
+	}
+	dir := *shared
+	if dir == "default" {
+		if dir, err = compiled.SharedDir(); err != nil {
+			return err
+		}
+	}
+	roots := []string{"std"}
+	for _, p := range cell.DefaultPackages() {
+		roots = append(roots, p)
+	}
+	return compiled.WriteShared(context.Background(), "go", ws.Dir, dir, roots, *race)
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// with MaxMemory when nil.
 	Limiter *memlimit.Limiter
 	Logger  *slog.Logger
+	// Shared is the directory of a shared package set (see WriteShared);
+	// "" or a directory without one: none.
+	Shared string
 }
 
 // DefaultMaxOutput is how much output one cell shows before the rest is
@@ -95,8 +98,9 @@ func New(opt Options) (*Engine, error) {
 	if err := os.MkdirAll(opt.BinCache, 0o700); err != nil {
 		return nil, fmt.Errorf("compiled engine: %w", err)
 	}
-	return &Engine{opt: opt, session: cell.NewSession(), tc: newToolchain(opt.GoCommand, opt.Workspace.Dir),
-		openResult: newResultReader}, nil
+	tc := newToolchain(opt.GoCommand, opt.Workspace.Dir)
+	tc.shared, tc.logf = opt.Shared, opt.Logger.Info
+	return &Engine{opt: opt, session: cell.NewSession(), tc: tc, openResult: newResultReader}, nil
 }
 
 // Session is the engine's memory of declarations (for %ls, %rm, %reset and

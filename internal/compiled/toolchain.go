@@ -53,6 +53,15 @@ type toolchain struct {
 
 	mu   sync.Mutex
 	pkgs [2]map[string]pkgFile // by race: import path -> compiled package
+	// shared is the directory of a shared package set ("" for none), and
+	// logf says why it was not used, or stopped being used.
+	shared string
+	logf   func(msg string, args ...any)
+	// fromShared, by race, is set while pkgs holds the shared set's
+	// packages: a package it lacks then means building the closure anew in
+	// the personal cache, since the set's packages of modules were built
+	// where the personal ones were not (see importcfg).
+	fromShared [2]bool
 }
 
 // A pkgFile is a compiled package in the build cache and what it imports,
@@ -68,7 +77,7 @@ type pkgFile struct {
 var errIndirect = errors.New("build with the go command")
 
 func newToolchain(goCmd, dir string) *toolchain {
-	return &toolchain{goCmd: goCmd, dir: dir, pkgs: [2]map[string]pkgFile{{}, {}}}
+	return &toolchain{goCmd: goCmd, dir: dir, pkgs: [2]map[string]pkgFile{{}, {}}, logf: func(string, ...any) {}}
 }
 
 // direct reports whether flags are ones the direct path builds: none, or
@@ -212,7 +221,7 @@ func (t *toolchain) init(ctx context.Context) error {
 
 // setup does init's work.
 func (t *toolchain) setup(ctx context.Context) error {
-	names := []string{"GOTOOLDIR", "GOROOT", "GOARCH", "GOOS", "GOAMD64", "GOARM64", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"}
+	names := []string{"GOTOOLDIR", "GOROOT", "GOVERSION", "GOARCH", "GOOS", "GOAMD64", "GOARM64", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"}
 	out, err := t.goOutput(ctx, nil, append([]string{"env"}, names...)...)
 	if err != nil {
 		return err
@@ -240,6 +249,11 @@ func (t *toolchain) setup(ctx context.Context) error {
 	}
 	if t.lang == "" {
 		return errors.New("cell module has no go line")
+	}
+	if t.shared != "" {
+		if why := t.loadShared(t.shared); why != "" {
+			t.logf("shared packages not used", "dir", t.shared, "why", why)
+		}
 	}
 	return nil
 }
@@ -288,6 +302,14 @@ func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) (c
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	need, missing := t.closure(roots, mode)
+	if len(missing) > 0 && t.fromShared[mode] {
+		// The personal cache's build of a package of a module depends on
+		// where the module is, and the set's were built elsewhere: linking
+		// the two could fail, so the whole program is built anew here.
+		t.logf("a cell imports packages the shared set lacks: this kernel builds them and their dependencies in its own cache", "packages", missing)
+		t.pkgs[mode], t.fromShared[mode] = map[string]pkgFile{}, false
+		missing = roots
+	}
 	if len(missing) > 0 {
 		if err := t.list(ctx, missing, mode); err != nil {
 			return nil, nil, err
@@ -305,7 +327,7 @@ func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) (c
 		}
 		// `go clean -cache` may have removed it since: ask again next time.
 		if _, err := os.Stat(file); err != nil {
-			t.pkgs[mode] = map[string]pkgFile{}
+			t.pkgs[mode], t.fromShared[mode] = map[string]pkgFile{}, false
 			return nil, nil, errIndirect
 		}
 		fmt.Fprintf(&b, "packagefile %s=%s\n", p, file)

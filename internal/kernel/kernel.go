@@ -114,7 +114,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	shared, err := compiled.SharedDir()
+	if err != nil {
+		log.Warn("no shared packages", "err", err)
+	}
 	engine, err := compiled.New(compiled.Options{
+		Shared:    shared,
 		Workspace: ws,
 		BinCache:  filepath.Join(ws.Dir, "bin"),
 		Logger:    log,
@@ -125,6 +130,9 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+
+	completer := complete.New(ws.Dir, os.Environ())
+	completer.UseExports(engine.SharedExport)
 
 	magics, err := magicTable()
 	if err != nil {
@@ -146,7 +154,7 @@ func Run(ctx context.Context, cfg Config) error {
 		session:    newID(),
 		ws:         ws,
 		engine:     engine,
-		complete:   complete.New(ws.Dir, os.Environ()),
+		complete:   completer,
 		mem:        mem,
 		live:       live.New(live.Options{Logger: log, Limiter: mem}),
 		history:    newHistory(),
