@@ -23,6 +23,10 @@ var testFunc = regexp.MustCompile(`^(Test|Benchmark|Example|Fuzz)([^a-z].*)?$`)
 // cell's) is built as a test binary and run under test2json, whose events
 // become the cell's output and its report.
 func (e *Engine) executeTest(ctx context.Context, parsed *cell.Cell, prog *cell.Program, st engine.Settings, out engine.Output) error {
+	if line := firstStatement(parsed); line > 0 {
+		out.Stream("stderr", fmt.Sprintf("conclab: line %d: the statements of a %%test cell do not run: %%test runs the notebook's "+
+			"Test, Benchmark and Example functions; put the statements in a cell of their own\n", line))
+	}
 	t := testChoices(*st.Test, parsed)
 	if t.Race && t.Timeout == 0 {
 		// The race detector's runtime does not see a deadlocked test
@@ -44,6 +48,23 @@ func (e *Engine) executeTest(ctx context.Context, parsed *cell.Cell, prog *cell.
 	}
 	command := append([]string{tool, bin, "-test.v=test2json", "-test.paniconexit0"}, t.Args()...)
 	return e.runTest(ctx, prog, command, st, t, out)
+}
+
+// firstStatement is the cell line of c's first statement, or of its func
+// main; 0 when it has neither.
+func firstStatement(c *cell.Cell) int {
+	if c.Main != nil {
+		return c.Main.Line
+	}
+	if !c.HasBody {
+		return 0
+	}
+	for i, l := range strings.Split(c.Body, "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "//") {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // raceTestTimeout is the -timeout of a %test cell run with the race

@@ -47,6 +47,8 @@ func TestExecuteTest(t *testing.T) {
 			wantTable: []string{"FuzzAdd", "PASS"}},
 		{name: "failing fuzz seed", src: "func FuzzAddPositive(f *testing.F) {\n\tf.Add(2)\n\tf.Add(-3)\n\tf.Fuzz(func(t *testing.T, n int) {\n\t\tif Add(n, 0) < 0 {\n\t\t\tt.Errorf(\"Add(%d, 0) is negative\", n)\n\t\t}\n\t})\n}\n",
 			wantErr: "FuzzAddPositive", wantOut: []string{"line 6: Add(-3, 0) is negative"}, wantTable: []string{"FuzzAddPositive", "FAIL"}},
+		{name: "a failure in one of several runs stays", src: "var runs int\n\nfunc TestFirstRunFails(t *testing.T) {\n\truns++\n\tif runs == 1 {\n\t\tt.Error(\"first run fails\")\n\t}\n}\n",
+			test: engine.Test{Count: 3}, wantErr: "TestFailed: TestFirstRunFails failed in 1 of 3 runs at line 6", wantTable: []string{"TestFirstRunFails", "FAIL in 1 of 3 runs"}},
 		{name: "subtest failure at its line", src: "func TestSub(t *testing.T) {\n\tt.Run(\"one\", func(t *testing.T) {})\n\tt.Run(\"two\", func(t *testing.T) {\n\t\tt.Error(\"two failed\")\n\t})\n}\n",
 			wantErr: "TestSub/two failed at line 4", wantOut: []string{"line 4: two failed"}, wantTable: []string{"TestSub/two", "FAIL"}},
 		// The direct build leaves what go test refuses to the go command,
@@ -134,5 +136,27 @@ func TestParseBench(t *testing.T) {
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("parseBench(%q) = %+v, %v; want %+v, %v", tt.line, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestStatementsOfATestCellAreNamed(t *testing.T) {
+	e := newEngine(t)
+	out := &recorder{}
+	src := "func TestOne(t *testing.T) {}\n\n// a comment\nfmt.Println(\"never\")\n"
+	if err := run(t, e, 1, src, engine.Settings{Test: &engine.Test{}}, out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.stderr.String(); !strings.Contains(got, "line 4: the statements of a %test cell do not run") {
+		t.Errorf("stderr %q, want the note naming line 4", got)
+	}
+	if strings.Contains(out.stdout.String(), "never") {
+		t.Errorf("stdout %q", out.stdout.String())
+	}
+	out = &recorder{}
+	if err := run(t, e, 2, "func TestTwo(t *testing.T) {}\n", engine.Settings{Test: &engine.Test{}}, out); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.stderr.String(); strings.Contains(got, "do not run") {
+		t.Errorf("a cell of declarations only: stderr %q", got)
 	}
 }

@@ -24,8 +24,11 @@ type testEvent struct {
 // A testResult is how one test, benchmark or example ended.
 type testResult struct {
 	Name    string
-	Action  string  // pass, fail or skip
-	Elapsed float64 // seconds
+	Action  string  // pass, fail or skip: fail if any run failed
+	Elapsed float64 // seconds, summed over its runs
+	Runs    int     // runs that ended (-count runs a test several times)
+	Fails   int     // of them, those that failed
+	running bool    // a run started and has not ended
 	output  []string
 }
 
@@ -128,9 +131,22 @@ func (r *testReport) event(ev testEvent, shown *strings.Builder) {
 		if r.verbose || !framing(text) {
 			shown.WriteString(text)
 		}
-	case "pass", "fail", "skip":
+	case "run":
 		if t := r.result(ev.Test); t != nil {
-			t.Action, t.Elapsed = ev.Action, ev.Elapsed
+			t.running = true
+		}
+	case "pass", "fail", "skip":
+		// With -count the test runs again: a failure in any run stays.
+		if t := r.result(ev.Test); t != nil {
+			t.running = false
+			t.Runs++
+			t.Elapsed += ev.Elapsed
+			if ev.Action == "fail" {
+				t.Fails++
+			}
+			if t.Action != "fail" {
+				t.Action = ev.Action
+			}
 		}
 	}
 }
@@ -189,6 +205,9 @@ func (r *testReport) failure() error {
 	}
 	first := failed[0]
 	value := first.Name + " failed"
+	if first.Runs > 1 {
+		value += fmt.Sprintf(" in %d of %d runs", first.Fails, first.Runs)
+	}
 	if pos := failurePos(first.output); pos != "" {
 		value += " at " + pos
 	}

@@ -85,7 +85,7 @@ func (r *testReport) show() {
 	if len(tests) > 0 {
 		rows := make([][]string, len(tests))
 		for i, t := range tests {
-			rows[i] = []string{t.Name, resultWord(t.Action), fmt.Sprintf("%.2fs", t.Elapsed)}
+			rows[i] = []string{t.Name, t.word(), fmt.Sprintf("%.2fs", t.Elapsed)}
 		}
 		r.out.Display(table([]string{"test", "result", "time"}, rows))
 	}
@@ -129,6 +129,21 @@ func (r *testReport) cpuChart(benches []benchResult) {
 
 // resultWord says how a test ended; a test with no end ran when the
 // program stopped.
+// word is the test's result in the table: "PASS", or over several runs
+// "FAIL in 3 of 20 runs", "PASS, 20 runs"; "did not finish" for a run
+// that never ended.
+func (t *testResult) word() string {
+	switch {
+	case t.running:
+		return resultWord("")
+	case t.Runs > 1 && t.Action == "fail":
+		return fmt.Sprintf("FAIL in %d of %d runs", t.Fails, t.Runs)
+	case t.Runs > 1:
+		return fmt.Sprintf("%s, %d runs", resultWord(t.Action), t.Runs)
+	}
+	return resultWord(t.Action)
+}
+
 func resultWord(action string) string {
 	switch action {
 	case "pass":

@@ -7,12 +7,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/conclab/conclab/internal/engine"
 )
 
 // testFlags are the go test flags %test accepts, as said in its errors.
-const testFlags = "-run REGEXP, -bench REGEXP, -count N, -cpu 1,2,4, -benchmem, -timeout DURATION, -v, -short, -race=false (gonb's -test.NAME spellings too)"
+const testFlags = "-run REGEXP, -bench REGEXP, -benchtime 100ms|500x, -count N, -cpu 1,2,4, -benchmem, -timeout DURATION, -v, -short, -race=false (gonb's -test.NAME spellings too)"
 
 // magicTest makes the cell run the notebook's tests as go test does, with
 // the race detector unless -race=false.
@@ -42,6 +43,7 @@ func parseTestFlags(args []string) (*engine.Test, error) {
 	fs.IntVar(&t.Count, "count", 0, "")
 	fs.StringVar(&cpu, "cpu", "", "")
 	fs.BoolVar(&t.Benchmem, "benchmem", false, "")
+	fs.StringVar(&t.Benchtime, "benchtime", "", "")
 	fs.DurationVar(&t.Timeout, "timeout", 0, "")
 	fs.BoolVar(&t.Verbose, "v", false, "")
 	fs.BoolVar(&t.Short, "short", false, "")
@@ -64,6 +66,13 @@ func parseTestFlags(args []string) (*engine.Test, error) {
 			if _, err := regexp.Compile(part); err != nil {
 				return nil, errorf("UsageError", "%%test %s: %q is not a regular expression: %v", re.name, re.v, err)
 			}
+		}
+	}
+	if bt := t.Benchtime; bt != "" {
+		n, err := strconv.Atoi(strings.TrimSuffix(bt, "x"))
+		d, derr := time.ParseDuration(bt)
+		if strings.HasSuffix(bt, "x") && (err != nil || n < 1) || !strings.HasSuffix(bt, "x") && (derr != nil || d <= 0) {
+			return nil, errorf("UsageError", "%%test -benchtime: %q is not allowed: a duration like 100ms, or a number of iterations like 500x", bt)
 		}
 	}
 	if t.Count < 0 {

@@ -28,6 +28,11 @@ func TestParseTestFlags(t *testing.T) {
 		{args: []string{"-cpu", "0"}, wantErr: "GOMAXPROCS values from 1"},
 		{args: []string{"-cpu", "1,x"}, wantErr: "comma-separated"},
 		{args: []string{"-count", "-1"}, wantErr: "whole number"},
+		{args: []string{"-bench", ".", "-benchtime", "100ms"}, want: &engine.Test{Bench: ".", Benchtime: "100ms", Race: true}},
+		{args: []string{"-bench", ".", "-benchtime=500x"}, want: &engine.Test{Bench: ".", Benchtime: "500x", Race: true}},
+		{args: []string{"-benchtime", "fast"}, wantErr: "a duration like 100ms"},
+		{args: []string{"-benchtime", "0x"}, wantErr: "a duration like 100ms"},
+		{args: []string{"-benchtime", "-1s"}, wantErr: "a duration like 100ms"},
 		{args: []string{"-timeout", "soon"}, wantErr: "allowed"},
 	}
 	for _, tt := range tests {
