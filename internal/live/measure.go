@@ -131,12 +131,25 @@ func cellLabels(tr *schedtrace.Trace, info *liveproto.TraceInfo, cellID int) fun
 		return "cell [" + strconv.Itoa(p.Cell) + "] line " + strconv.Itoa(p.Line)
 	}
 	// The interpreter runs a cell's parts (its imports, declarations and
-	// statements) each in a goroutine of its own.
-	var parts []int64
+	// statements) each in a goroutine of its own, one after another: in
+	// the order they began (goroutine IDs come from per-P caches, so
+	// their order is not that of creation).
+	var runners []*schedtrace.Goroutine
 	for _, g := range tr.Goroutines {
 		if g.Creator.Func == cellRunner {
-			parts = append(parts, g.ID)
+			runners = append(runners, g)
 		}
+	}
+	began := func(g *schedtrace.Goroutine) time.Duration {
+		if len(g.Intervals) == 0 {
+			return 0
+		}
+		return g.Intervals[0].Start
+	}
+	slices.SortStableFunc(runners, func(a, b *schedtrace.Goroutine) int { return cmp.Compare(began(a), began(b)) })
+	parts := make([]int64, len(runners))
+	for i, g := range runners {
+		parts[i] = g.ID
 	}
 	return func(g *schedtrace.Goroutine) string {
 		id := "g" + strconv.FormatInt(g.ID, 10)
