@@ -31,7 +31,20 @@ from kernels import KernelError, Session, proc_status_kb, write_spec
 from stats import paired_ratio, summary
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ALL = ["floor", "startup"] + [c.key for c in CASES] + ["memory", "profile", "suite", "gobench"]
+ALL = ["floor", "startup"] + [c.key for c in CASES] + ["newuser", "memory", "profile", "suite", "gobench"]
+NEWUSER = "conclab-newuser"
+
+
+def du(path):
+    """The bytes of the files under path (symbolic links not followed)."""
+    total = 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(d, f)).st_size
+            except OSError:
+                pass
+    return total
 
 
 class Bench:
@@ -272,6 +285,58 @@ class Bench:
             res["floor"]["summary"] = summary(res["floor"]["samples"])
         self.results["cases"][case.key] = res
 
+    def run_newuser(self):
+        """A new user of a machine a class shares, with empty personal caches (GOCACHE and
+        CONCLAB_CACHE): their first cell, first %race cell and first plot, and what is left in their
+        home after twenty more edited cells; with the shared package set (conclab warm --shared)
+        and, once, without it. The Go module cache stays the machine's."""
+        reps = self.reps(3, 1)
+        conclab = os.path.abspath(self.args.conclab)
+        shared = os.path.join(self.tmp, "shared-packages")
+        self.log(f"newuser: building the shared package set in {shared}")
+        start = time.perf_counter()
+        p = subprocess.run([conclab, "warm", "--race", "--shared", shared], capture_output=True, text=True)
+        res = {"shared_build_seconds": time.perf_counter() - start}
+        self.results["newuser"] = res
+        if p.returncode != 0:
+            res["error"] = "conclab warm --shared: " + p.stderr.strip()[-300:]
+            return
+        res["shared_bytes"] = du(shared)
+        firsts = [("first", "fmt.Println(1)", "1"), ("first_race", "%race\nfmt.Println(2)", "2"),
+                  ("first_plot", PLOT.code(1), None)]
+        for label, where in (("shared", shared), ("personal", None)):
+            runs = 1 if where is None else reps
+            self.log(f"newuser: {label} packages, {runs} new user(s)")
+            row = {key: [] for key, _, _ in firsts}
+            row.update(disk_bytes=[], failures=[])
+            for _ in range(runs):
+                home = tempfile.mkdtemp(prefix="newuser-", dir=self.tmp)
+                env = self.conclab_env(GOCACHE=os.path.join(home, "gocache"), CONCLAB_CACHE=os.path.join(home, "conclab"),
+                                       CONCLAB_SHARED=where or os.path.join(home, "no-shared-packages"))
+                write_spec(self.jupyter, NEWUSER, [conclab, "kernel", "--connection-file", "{connection_file}"],
+                           "Go (conclab, a new user)", env)
+                s = None
+                try:
+                    s, _ = self.start(NEWUSER, "newuser")
+                    for key, code, want in firsts:
+                        run = s.execute(code, timeout=900)
+                        if not run.ok or (want is not None and run.stdout.strip() != want):
+                            raise KernelError(f"{key}: {run.error or run.status} {run.stdout[-100:]!r}")
+                        row[key].append(run.seconds)
+                    for _ in range(20):
+                        n = self.n()
+                        run = s.execute(TRIVIAL.code(n), timeout=300)
+                        problem = TRIVIAL.check(run, n)
+                        if problem:
+                            raise KernelError(problem)
+                except KernelError as e:
+                    row["failures"].append(str(e))
+                finally:
+                    if s is not None:
+                        s.shutdown()
+                row["disk_bytes"].append(du(home))
+            res[label] = {k: (v if k == "failures" else {"summary": summary(v), "samples": v}) for k, v in row.items()}
+
     def run_memory(self):
         cells = self.reps(500, 50)
         checkpoints = sorted({1, cells // 10, cells // 5, cells // 2, cells} |
@@ -456,6 +521,7 @@ class Bench:
         steps = {"floor": self.run_floor, "startup": self.run_startup, "memory": self.run_memory,
                  "profile": self.run_profile, "suite": self.run_suite, "gobench": self.run_gobench}
         steps.update({c.key: (lambda c=c: self.run_case(c)) for c in CASES})
+        steps["newuser"] = self.run_newuser
         for key in ALL:
             if key in only:
                 t = time.perf_counter()

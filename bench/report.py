@@ -218,6 +218,27 @@ def profile_rows(p):
     return rows
 
 
+def newuser_lines(nu):
+    """The lines of the new-user step: the shared set, then each way's first cells and home."""
+    lines = ["a new user of a shared machine: empty GOCACHE and CONCLAB_CACHE (targets: first cell <= 1.5 s, "
+             "first %race cell <= 3 s, <= 20 MB in their home after 20 more cells)"]
+    if "error" in nu:
+        return lines + ["  error: " + nu["error"]]
+    lines.append(f"  shared package set: {nu['shared_bytes'] / 1e6:.0f} MB, built in {nu['shared_build_seconds']:.0f} s")
+    for label in ("shared", "personal"):
+        row = nu.get(label)
+        if not row:
+            continue
+
+        def med(key, fmt):
+            v = row[key]["summary"]["median"] if row[key]["samples"] else None
+            return "-" if v is None else fmt(v)
+        lines.append(f"  {label + ' packages:':18} first cell {med('first', ms)}, first %race {med('first_race', ms)}, "
+                     f"first plot {med('first_plot', ms)}, home {med('disk_bytes', lambda b: f'{b / 1e6:.1f} MB')}"
+                     + (f"; failed: {row['failures'][0][:200]}" if row["failures"] else ""))
+    return lines
+
+
 def print_report(r, out=None):
     """Print the results dict bench.py builds: the main table, then the
     floor, the profile, CPU, memory and whatever was unavailable or failed."""
@@ -267,6 +288,9 @@ def print_report(r, out=None):
                   + (f"; {t['failures']} failed cells" if t["failures"] else ""))
         if "error" in mem:
             p("  error: " + mem["error"])
+    nu = r.get("newuser")
+    if nu:
+        p("\n" + "\n".join(newuser_lines(nu)))
     gb = r.get("gobench")
     if gb:
         for key in ("demos", "plots"):

@@ -295,3 +295,18 @@ def test_proc_readers_on_this_process():
     assert proc_status_kb(os.getpid(), "VmRSS") > 0
     own, children = proc_cpu(os.getpid())
     assert own >= 0 and children >= 0
+
+
+def test_newuser_lines():
+    def row(first, race, plot, disk, failures=()):
+        return {"first": {"summary": summary([first]), "samples": [first]},
+                "first_race": {"summary": summary([race]), "samples": [race]},
+                "first_plot": {"summary": summary([plot]), "samples": [plot]},
+                "disk_bytes": {"summary": summary([disk]), "samples": [disk]}, "failures": list(failures)}
+    lines = report.newuser_lines({"shared_bytes": 420e6, "shared_build_seconds": 37.8,
+                                  "shared": row(0.11, 0.25, 0.33, 1.7e6),
+                                  "personal": row(40.4, 8.7, 0.33, 187.3e6, ["first_race: timeout"])})
+    assert "420 MB, built in 38 s" in lines[1]
+    assert "first cell 110 ms" in lines[2] and "home 1.7 MB" in lines[2]
+    assert lines[3].startswith("  personal packages:") and "failed: first_race: timeout" in lines[3]
+    assert report.newuser_lines({"error": "conclab warm --shared: no go"})[-1] == "  error: conclab warm --shared: no go"
