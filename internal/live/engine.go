@@ -168,7 +168,7 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 		if req.Trace, err = newTraceFile(e.opt.TempDir); err != nil {
 			return err
 		}
-		defer os.Remove(req.Trace) // the worker's, if the cell does not finish
+		defer os.Remove(req.Trace) // however the cell ends
 	}
 	if err := p.send(req); err != nil {
 		return e.lost(p, out, nil)

@@ -55,9 +55,9 @@ func reportTime(out engine.Output, t *liveproto.Timing) {
 	out.Stream("stdout", engine.TimeReport(t.Wall, t.User, t.Sys, t.MaxRSS, note))
 }
 
-// reportTrace reads the trace the worker wrote at path and shows it.
+// reportTrace reads the trace the worker wrote at path and shows it (the
+// caller removes the file).
 func reportTrace(out engine.Output, path, title string, cellID int, info *liveproto.TraceInfo) {
-	defer os.Remove(path)
 	if info == nil {
 		out.Stream("stderr", "conclab: %trace: the live worker sent no trace\n")
 		return
