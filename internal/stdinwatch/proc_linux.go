@@ -54,6 +54,14 @@ func blockedReaders(root string, pid int) ([]reader, error) {
 				}
 				continue // the thread ended
 			}
+			if errors.Is(err, fs.ErrPermission) {
+				// An exiting thread's files belong to root once its memory
+				// is released: to a user, the thread of a program being
+				// killed looks unreadable for a moment. It reads nothing.
+				if m, serr := readSmall(dirfd, name+"/stat", buf[:]); serr == nil && exiting(buf[:m]) {
+					continue
+				}
+			}
 			return nil, procError(filepath.Join(taskDir, name, "syscall"), err)
 		}
 		if !readingFD0(buf[:n]) {
@@ -76,6 +84,23 @@ func readingFD0(line []byte) bool {
 	nr, rest, _ := bytes.Cut(line, []byte(" "))
 	arg0, _, _ := bytes.Cut(rest, []byte(" "))
 	return string(nr) == strconv.Itoa(syscall.SYS_READ) && string(arg0) == "0x0"
+}
+
+// exiting reports whether a task's stat line ("TID (comm) S ... vsize ...")
+// shows a thread on its way out: a zombie or dead, or without memory
+// (vsize 0) as a thread is between releasing its memory and becoming a
+// zombie. A user thread always has memory until then.
+func exiting(stat []byte) bool {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return false
+	}
+	f := bytes.Fields(stat[i+1:])
+	if len(f) < 21 {
+		return false
+	}
+	// f[0] is field 3 of proc(5), the state; f[20] is field 23, vsize.
+	return string(f[0]) == "Z" || string(f[0]) == "X" || string(f[20]) == "0"
 }
 
 // rchar finds "rchar: N" in a task's io file.

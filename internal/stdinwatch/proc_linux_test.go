@@ -203,3 +203,25 @@ func TestWatcherPoll(t *testing.T) {
 		t.Fatalf("poll with a closed pipe: %v, want os.ErrClosed", err)
 	}
 }
+
+func TestExiting(t *testing.T) {
+	tests := []struct {
+		name string
+		stat string
+		want bool
+	}{
+		{"running thread", "4242 (cell) R 1 4242 4242 0 -1 4194304 2836 0 2 0 2 1 0 0 20 0 3 0 4652159 16977920 3323", false},
+		{"blocked in read", "4243 (cell) S 1 4242 4242 0 -1 4194304 2836 0 2 0 2 1 0 0 20 0 3 0 4652159 16977920 3323", false},
+		{"memory released, not yet a zombie", "4243 (cell) R 1 4242 4242 0 -1 4194308 2836 0 2 0 2 1 0 0 20 0 3 0 4652159 0 0", true},
+		{"zombie", "4243 (cell) Z 1 4242 4242 0 -1 4194308 2836 0 2 0 2 1 0 0 20 0 3 0 4652159 0 0", true},
+		{"dead", "4243 (cell) X 1 4242 4242 0 -1 4194308 2836 0 2 0 2 1 0 0 20 0 3 0 4652159 16977920 0", true},
+		{"a name with spaces and parentheses", "4244 (a) b (c) S 1 4242 4242 0 -1 4194304 2836 0 2 0 2 1 0 0 20 0 3 0 4652159 16977920 3323", false},
+		{"truncated", "4244 (cell) S 1 4242", false},
+		{"garbage", "no parenthesis here", false},
+	}
+	for _, tt := range tests {
+		if got := exiting([]byte(tt.stat)); got != tt.want {
+			t.Errorf("%s: exiting = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
