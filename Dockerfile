@@ -76,8 +76,13 @@ RUN useradd --create-home --uid "${NB_UID}" --shell /bin/bash --comment "Default
 # Layers from the least to the most often changed, so that editing a
 # notebook or a Go file does not download everything again: the Python
 # packages, then Go modules, then the sources.
+# jupyterhub-singleuser talks to the hub of the deployment: its major version
+# must be the hub's. The default is the hub of Zero to JupyterHub chart 4.4.0
+# (tests/z2jh); requirements.txt pins the one the one-machine class runs.
+ARG JUPYTERHUB_VERSION=5.5.0
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir --root-user-action=ignore -r /tmp/requirements.txt \
+ && pip install --no-cache-dir --root-user-action=ignore "jupyterhub==${JUPYTERHUB_VERSION}" \
  && rm /tmp/requirements.txt
 
 # Everything under /opt/conclab is built by NB_USER, who owns the caches the

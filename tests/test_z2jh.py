@@ -79,8 +79,16 @@ def test_readme_names_the_chart_version():
     assert re.fullmatch(r"\d+\.\d+\.\d+", version), version
     assert f"chart {version}" in section(), f"{SECTION} should name the chart version checked, {version}"
     assert f"`{version}`" in (Z2JH / "README.md").read_text(), "tests/z2jh/README.md names another version"
-    pinned = re.search(r"^jupyterhub==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M).group(1)
-    assert f"`requirements.txt`, {pinned})" in section(), f"{SECTION} should name the image's jupyterhub, {pinned}"
+
+
+def test_the_image_runs_the_charts_jupyterhub():
+    """A user server talks to the hub: the image's jupyterhub has the major version of the chart's."""
+    hub = (Z2JH / "hub-version").read_text().strip()
+    image = re.search(r"^ARG JUPYTERHUB_VERSION=(\S+)$", (ROOT / "Dockerfile").read_text(), re.M)
+    assert image, "the Dockerfile sets no ARG JUPYTERHUB_VERSION"
+    assert image.group(1).split(".")[0] == hub.split(".")[0], f"image {image.group(1)}, chart's hub {hub}"
+    assert f"JupyterHub {hub}" in section() and f"`{image.group(1)}`" in section()
+    assert f"JupyterHub {hub}" in (Z2JH / "README.md").read_text()
 
 
 def test_config_validates(validator, defaults):
