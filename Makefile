@@ -13,7 +13,7 @@ STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 GOFILES := $(shell find . -name '*.go' -not -path './.venv/*' 2>/dev/null) go.mod go.sum
 
-.PHONY: lab install build generate test test-go test-py test-browser chromium vet bench notebooks stress clean
+.PHONY: lab install build generate test test-go test-py test-browser chromium class-proxy vet bench notebooks stress clean
 
 lab: install
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -63,8 +63,18 @@ vet:
 test-go: $(TSTAMP)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test -race -p 1 ./...
 
-test-py: install $(TSTAMP)
+test-py: install $(TSTAMP) class-proxy
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(VPY) -m pytest -q tests bench --ignore=tests/test_lab.py
+
+# The proxy JupyterHub routes students through, for the class test
+# (tests/test_class.py): the version package-lock.json pins, from npm.
+PROXY := scripts/class/node_modules/.bin/configurable-http-proxy
+
+class-proxy: $(PROXY)
+
+$(PROXY): scripts/class/package.json scripts/class/package-lock.json
+	npm ci --prefix scripts/class --no-audit --no-fund
+	touch $@
 
 # JupyterLab and Notebook 7 driven in Debian's Chromium; screenshots in build/screenshots/.
 CHROMIUM ?= /usr/bin/chromium
@@ -79,8 +89,8 @@ chromium:
 
 # The fault, load, security and grading suite at full size (make test runs a bounded
 # version); it ends with one line of figures.
-stress: install $(TSTAMP)
-	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py tests/test_security.py tests/test_grading.py
+stress: install $(TSTAMP) class-proxy
+	CONCLAB_STRESS=1 $(VPY) -m pytest -q tests/test_faults.py tests/test_robustness.py tests/test_security.py tests/test_grading.py tests/test_class.py
 	CONCLAB_STRESS=1 $(GO) test -race -count=1 -run TestKnownAnswers ./check/
 	CONCLAB_STRESS=1 $(GO) test -count=1 -timeout 30m -run TestAllTablesAreCurrent ./internal/live/worker/newstd/
 
