@@ -31,7 +31,7 @@ from kernels import KernelError, Session, proc_status_kb, write_spec
 from stats import paired_ratio, summary
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ALL = ["floor", "startup"] + [c.key for c in CASES] + ["newuser", "memory", "profile", "suite", "gobench"]
+ALL = ["floor", "startup"] + [c.key for c in CASES] + ["fresh_first", "newuser", "class", "memory", "profile", "suite", "gobench"]
 NEWUSER = "conclab-newuser"
 
 
@@ -285,6 +285,42 @@ class Bench:
             res["floor"]["summary"] = summary(res["floor"]["samples"])
         self.results["cases"][case.key] = res
 
+    def run_fresh(self):
+        """The first cell of a fresh kernel with warm caches: start a kernel, run an edited trivial
+        cell once, stop it; the toolchain floor timed in the same loop, and the order turned round
+        every repetition."""
+        reps = self.reps(10, 3)
+        self.log(f"fresh_first: first cell of a fresh kernel, {reps} repetitions on {', '.join(self.kernels)}")
+        res = {k: {"samples": [], "failures": []} for k in self.kernels}
+        fl = floor.Floor(os.path.join(self.tmp, "floor-fresh"), REPO, self.n())
+        res["floor"] = {"samples": [], "steps": []}
+        for i in range(reps):
+            steps = fl.direct(self.n())
+            res["floor"]["samples"].append(steps["direct"])
+            res["floor"]["steps"].append(steps)
+            for k in (self.kernels if i % 2 == 0 else self.kernels[::-1]):
+                s = None
+                n = self.n()
+                try:
+                    s, _ = self.start(k, "fresh")
+                    run = s.execute(TRIVIAL.code(n), timeout=300)
+                    problem = TRIVIAL.check(run, n)
+                    if problem:
+                        res[k]["failures"].append(problem)
+                    else:
+                        res[k]["samples"].append(run.seconds)
+                except KernelError as e:
+                    res[k]["failures"].append(str(e))
+                finally:
+                    if s is not None:
+                        s.shutdown()
+        for k in self.kernels:
+            res[k]["summary"] = summary(res[k]["samples"])
+            if not res[k]["samples"]:
+                res[k]["unavailable"] = "every run failed: " + (res[k]["failures"] or ["?"])[0]
+        res["floor"]["summary"] = summary(res["floor"]["samples"])
+        self.results["cases"]["fresh_first"] = res
+
     def run_newuser(self):
         """A new user of a machine a class shares, with empty personal caches (GOCACHE and
         CONCLAB_CACHE): their first cell, first %race cell and first plot, and what is left in their
@@ -336,6 +372,32 @@ class Bench:
                         s.shutdown()
                 row["disk_bytes"].append(du(home))
             res[label] = {k: (v if k == "failures" else {"summary": summary(v), "samples": v}) for k, v in row.items()}
+
+    def run_class(self):
+        """A class on one machine (bench/classroom.py): ten students on a real JupyterHub, then,
+        unless --quick, larger classes until the edited cells' p95 passes 2 s or a cell fails:
+        the sizing the README gives."""
+        import classroom
+        why = classroom.why_not(self.args.conclab)
+        if why:
+            self.results["class"] = {"error": why}
+            return
+        sizes = [10] if self.args.quick else [10, 16, 22, 28, 34]
+        runs = []
+        self.results["class"] = {"runs": runs}
+        for n in sizes:
+            self.log(f"class: {n} students")
+            try:
+                with classroom.Class(n, self.args.conclab, sys.executable, log=self.log) as cls:
+                    r = classroom.run_class(cls)
+            except Exception as e:  # the setup of a class: report it, measure the rest
+                runs.append({"students": n, "error": f"{type(e).__name__}: {e}"})
+                break
+            r.pop("records", None)
+            runs.append(r)
+            self.log("  " + classroom.fmt_report(r))
+            if r["failures"] or (r["edited_p95"] or 0) > 2.0:
+                break
 
     def run_memory(self):
         cells = self.reps(500, 50)
@@ -521,7 +583,9 @@ class Bench:
         steps = {"floor": self.run_floor, "startup": self.run_startup, "memory": self.run_memory,
                  "profile": self.run_profile, "suite": self.run_suite, "gobench": self.run_gobench}
         steps.update({c.key: (lambda c=c: self.run_case(c)) for c in CASES})
+        steps["fresh_first"] = self.run_fresh
         steps["newuser"] = self.run_newuser
+        steps["class"] = self.run_class
         for key in ALL:
             if key in only:
                 t = time.perf_counter()

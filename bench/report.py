@@ -101,6 +101,11 @@ def case_rows(results):
         return (f is not None and c <= 1.2 * f) and (g is None or c <= 0.6 * g)
 
     add("trivial_edited", "trivial cell, edited", "<= 1.2x floor, <= 0.6x gonb", trivial_ok, ratio_to="both")
+    def fresh_ok(c, g):
+        f = ((cases["fresh_first"].get("floor") or {}).get("summary") or {}).get("median") or global_floor
+        return f is not None and c <= 1.5 * f
+
+    add("fresh_first", "first cell of a fresh kernel (caches warm)", "<= 1.5x floor", fresh_ok, ratio_to="both")
     add("trivial_unchanged", "trivial cell, unchanged re-run", "<= 30 ms", lambda c, g: c <= 0.030)
     add("decls", "declarations + use, edited")
     add("goroutines", "8 goroutines, edited")
@@ -218,6 +223,29 @@ def profile_rows(p):
     return rows
 
 
+def class_lines(c):
+    """The lines of the class step: one per class size."""
+    lines = ["a class on one machine, a real JupyterHub (bench/classroom.py; target: 10 students, no failed cell,"
+             " edited cells' p95 <= 2 s)"]
+    if "error" in c:
+        return lines + ["  not run: " + c["error"]]
+    for r in c.get("runs", []):
+        if "error" in r:
+            lines.append(f"  {r['students']} students: {r['error']}")
+            continue
+        lines.append("  " + class_line(r))
+    return lines
+
+
+def class_line(r):
+    def mb(b):
+        return "-" if b is None else f"{b / 2**20:.0f} MB"
+    return (f"{r['students']:3d} students: {len(r['failures'])} failed of {r['cells']} cells; edited p50 "
+            f"{ms(r['edited_p50'])}, p95 {ms(r['edited_p95'])}; first cell p95 {ms(r.get('first_p95'))}; "
+            f"memory per student {mb(r['memory_peak_student_max'])} peak, all {mb(r['memory_peak_total'])}; "
+            f"CPU {100 * (r['cpu_busy'] or 0):.0f}% busy")
+
+
 def newuser_lines(nu):
     """The lines of the new-user step: the shared set, then each way's first cells and home."""
     lines = ["a new user of a shared machine: empty GOCACHE and CONCLAB_CACHE (targets: first cell <= 1.5 s, "
@@ -288,6 +316,9 @@ def print_report(r, out=None):
                   + (f"; {t['failures']} failed cells" if t["failures"] else ""))
         if "error" in mem:
             p("  error: " + mem["error"])
+    cl = r.get("class")
+    if cl:
+        p("\n" + "\n".join(class_lines(cl)))
     nu = r.get("newuser")
     if nu:
         p("\n" + "\n".join(newuser_lines(nu)))

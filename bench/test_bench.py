@@ -257,6 +257,21 @@ def test_floor_timed_in_the_case_wins():
     assert row[-1] == "yes"
 
 
+@pytest.mark.parametrize("conclab, floor_s, verdict", [
+    (0.200, 0.150, "yes"),   # 1.33x the floor timed in its loop
+    (0.230, 0.150, "NO"),    # 1.53x
+    (0.224, 0.150, "yes"),   # just under 1.5x
+])
+def test_fresh_first_verdict(conclab, floor_s, verdict):
+    r = {"floor": {"direct": {"median": 0.050}}, "cases": {"fresh_first": {
+        "conclab": {"summary": summary([conclab])}, "gonb": {"summary": summary([1.0])},
+        "floor": {"summary": summary([floor_s])}}}}
+    [row] = report.case_rows(r)
+    assert row[0] == "first cell of a fresh kernel (caches warm)"
+    assert row[3] == f"{floor_s * 1000:.0f} ms"  # the floor of its own loop, not the separate one
+    assert row[-1] == verdict
+
+
 def test_startup_floor_is_the_launch_floor_kernel():
     r = {"floor": {"direct": {"median": 0.100}}, "cases": {"startup": {
         "conclab": {"summary": summary([0.017])}, "gonb": {"summary": summary([0.015])},
@@ -310,3 +325,13 @@ def test_newuser_lines():
     assert "first cell 110 ms" in lines[2] and "home 1.7 MB" in lines[2]
     assert lines[3].startswith("  personal packages:") and "failed: first_race: timeout" in lines[3]
     assert report.newuser_lines({"error": "conclab warm --shared: no go"})[-1] == "  error: conclab warm --shared: no go"
+
+
+def test_class_lines():
+    run = {"students": 10, "failures": [], "cells": 120, "edited_p50": 0.2, "edited_p95": 0.77, "first_p95": 1.19,
+           "memory_peak_student_max": 215 * 2**20, "memory_peak_total": 1904 * 2**20, "cpu_busy": 0.68}
+    lines = report.class_lines({"runs": [run, {"students": 16, "error": "RuntimeError: the hub exited"}]})
+    assert lines[1] == ("   10 students: 0 failed of 120 cells; edited p50 200 ms, p95 770 ms; first cell p95 1190 ms; "
+                        "memory per student 215 MB peak, all 1904 MB; CPU 68% busy")
+    assert lines[2] == "  16 students: RuntimeError: the hub exited"
+    assert report.class_lines({"error": "run it as root"})[1] == "  not run: run it as root"
