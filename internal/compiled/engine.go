@@ -36,6 +36,10 @@ type Options struct {
 	// Shared is the directory of a shared package set (see WriteShared);
 	// "" or a directory without one: none.
 	Shared string
+	// PackageIndex is the directory where kernels keep what the go command
+	// told them of the compiled packages cells use, for the next kernel's
+	// first cell (see pkgindex.go); "" for none.
+	PackageIndex string
 }
 
 // DefaultMaxOutput is how much output one cell shows before the rest is
@@ -99,7 +103,7 @@ func New(opt Options) (*Engine, error) {
 		return nil, fmt.Errorf("compiled engine: %w", err)
 	}
 	tc := newToolchain(opt.GoCommand, opt.Workspace.Dir)
-	tc.shared, tc.logf = opt.Shared, opt.Logger.Info
+	tc.shared, tc.indexDir, tc.logf = opt.Shared, opt.PackageIndex, opt.Logger.Info
 	return &Engine{opt: opt, session: cell.NewSession(), tc: tc, openResult: newResultReader}, nil
 }
 

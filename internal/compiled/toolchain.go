@@ -62,6 +62,10 @@ type toolchain struct {
 	// the personal cache, since the set's packages of modules were built
 	// where the personal ones were not (see importcfg).
 	fromShared [2]bool
+	// indexDir keeps the package indexes ("" for none), indexPath the one
+	// of what the toolchain builds now, and modStamp the state of the cell
+	// module's go.mod and go.sum that pkgs answer for.
+	indexDir, indexPath, modStamp string
 }
 
 // A pkgFile is a compiled package in the build cache and what it imports,
@@ -221,7 +225,7 @@ func (t *toolchain) init(ctx context.Context) error {
 
 // setup does init's work.
 func (t *toolchain) setup(ctx context.Context) error {
-	names := []string{"GOTOOLDIR", "GOROOT", "GOVERSION", "GOARCH", "GOOS", "GOAMD64", "GOARM64", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS"}
+	names := []string{"GOTOOLDIR", "GOROOT", "GOVERSION", "GOARCH", "GOOS", "GOAMD64", "GOARM64", "CGO_CFLAGS", "CGO_CPPFLAGS", "CGO_CXXFLAGS", "CGO_LDFLAGS", "GOFLAGS", "GOCACHE"}
 	out, err := t.goOutput(ctx, nil, append([]string{"env"}, names...)...)
 	if err != nil {
 		return err
@@ -255,7 +259,27 @@ func (t *toolchain) setup(ctx context.Context) error {
 			t.logf("shared packages not used", "dir", t.shared, "why", why)
 		}
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.modStamp, t.indexPath = t.moduleStamp(), t.indexFile()
+	t.loadIndex()
 	return nil
+}
+
+// requirementsChanged forgets every package when the cell module's go.mod
+// or go.sum changed since they were listed (a `go get` in a shell line
+// upgraded a module): they are asked for again, under the new requirements,
+// and the shared set, made for the old ones, is no longer used. t.mu is
+// held.
+func (t *toolchain) requirementsChanged() {
+	stamp := t.moduleStamp()
+	if stamp == t.modStamp {
+		return
+	}
+	t.logf("the cell module's requirements changed: packages are listed again", "module", t.dir)
+	t.modStamp, t.indexPath = stamp, t.indexFile()
+	t.pkgs, t.fromShared = [2]map[string]pkgFile{{}, {}}, [2]bool{}
+	t.loadIndex()
 }
 
 // importNeeds says what in a program's imports asks for the go command.
@@ -301,6 +325,7 @@ func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) (c
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.requirementsChanged()
 	need, missing := t.closure(roots, mode)
 	if len(missing) > 0 && t.fromShared[mode] {
 		// The personal cache's build of a package of a module depends on
@@ -314,6 +339,7 @@ func (t *toolchain) importcfg(ctx context.Context, roots []string, race bool) (c
 		if err := t.list(ctx, missing, mode); err != nil {
 			return nil, nil, err
 		}
+		t.saveIndex()
 		need, missing = t.closure(roots, mode)
 		if len(missing) > 0 {
 			return nil, nil, errIndirect

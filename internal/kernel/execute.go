@@ -62,6 +62,7 @@ type stopOnError struct {
 // be aborted.
 func (k *Kernel) handleExecute(ctx context.Context, req *wire.Message) (stop *stopOnError, err error) {
 	started := time.Now()
+	defer k.executedOnce.Do(func() { close(k.executed) })
 	var c executeRequest
 	if err := req.DecodeContent(&c); err != nil {
 		// A malformed request still gets an answer, so the client does not wait forever.

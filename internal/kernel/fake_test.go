@@ -90,6 +90,7 @@ func newTestKernel(t *testing.T) *testKernel {
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),
 		answered:   make(chan struct{}),
+		executed:   make(chan struct{}),
 	}
 	return tk
 }

@@ -66,6 +66,8 @@ type Kernel struct {
 
 	answered     chan struct{} // closed once the first kernel_info_reply is out
 	answeredOnce sync.Once
+	executed     chan struct{} // closed once the first execute_request is answered
+	executedOnce sync.Once
 }
 
 // Run starts a kernel and serves until a shutdown_request, a signal that
@@ -119,13 +121,14 @@ func Run(ctx context.Context, cfg Config) error {
 		log.Warn("no shared packages", "err", err)
 	}
 	engine, err := compiled.New(compiled.Options{
-		Shared:    shared,
-		Workspace: ws,
-		BinCache:  filepath.Join(ws.Dir, "bin"),
-		Logger:    log,
-		MaxOutput: int(maxOutput),
-		MaxMemory: mem.Limit(),
-		Limiter:   mem,
+		Shared:       shared,
+		PackageIndex: filepath.Join(cacheDir, "packages"),
+		Workspace:    ws,
+		BinCache:     filepath.Join(ws.Dir, "bin"),
+		Logger:       log,
+		MaxOutput:    int(maxOutput),
+		MaxMemory:    mem.Limit(),
+		Limiter:      mem,
 	})
 	if err != nil {
 		return err
@@ -164,6 +167,7 @@ func Run(ctx context.Context, cfg Config) error {
 		inputs:     make(chan *wire.Message, 1),
 		shutdown:   make(chan bool, 1),
 		answered:   make(chan struct{}),
+		executed:   make(chan struct{}),
 	}
 	if k.maxDisplay <= 0 {
 		k.maxDisplay = compiled.DefaultMaxOutput
