@@ -8,6 +8,7 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := bin/conclab
 LIVEBIN := bin/conclab-live
+DLV     := bin/dlv
 VPY     := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
@@ -23,11 +24,15 @@ lab: install
 install: build $(STAMP)
 	scripts/install.sh --python $(VPY) --conclab $(BIN) --race kernelspec warm
 
-build: $(BIN) $(LIVEBIN)
+build: $(BIN) $(LIVEBIN) $(DLV)
 
 # The kernel and, next to it, the live engine's worker (the interpreter).
 $(BIN) $(LIVEBIN) &: $(GOFILES)
 	$(GO) build -o bin/ ./cmd/conclab ./cmd/conclab-live
+
+# Delve, for the debugger: the version tools/dlv pins, built beside the kernel.
+$(DLV): tools/dlv/go.mod tools/dlv/go.sum
+	cd tools/dlv && $(GO) build -o ../../$(DLV) github.com/go-delve/delve/cmd/dlv
 
 # Regenerate every generated file, with the tool versions pinned in go.mod. The
 # live worker's symbol tables first: the package list is made from them.
@@ -60,7 +65,7 @@ vet:
 # -race: the project is about concurrency, and so are its own goroutines.
 # -p 1: the truth tests measure what the scheduler and the OS did, and two
 # race-built packages at once on two cores made them see other tests' load.
-test-go: $(TSTAMP)
+test-go: $(TSTAMP) $(DLV)
 	CONCLAB_PYTHON=$(abspath $(VPY)) $(GO) test -race -p 1 ./...
 
 test-py: install $(TSTAMP) class-proxy
