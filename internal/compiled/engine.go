@@ -11,11 +11,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/debugger"
 	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/memlimit"
 	"github.com/conclab/conclab/internal/workspace"
@@ -40,6 +42,12 @@ type Options struct {
 	// told them of the compiled packages cells use, for the next kernel's
 	// first cell (see pkgindex.go); "" for none.
 	PackageIndex string
+	// Debugger is the kernel's side of the Jupyter debug protocol; while
+	// it is started, cells are built without optimisations and run under
+	// Dlv (the path of a dlv), their events published when out has an
+	// engine.DebugEvents. Nil: no debugger.
+	Debugger *debugger.Session
+	Dlv      string
 }
 
 // DefaultMaxOutput is how much output one cell shows before the rest is
@@ -57,6 +65,10 @@ type Engine struct {
 	test2json string // the go command's test2json, found by the first %test cell
 
 	warnedStdin bool // told the user once that stdin reads cannot be seen
+
+	// raw is each cell's source by execution count, as the frontend sent
+	// it: the debugger names a cell's file by a hash of it.
+	raw map[int]string
 
 	// openResult opens the pipe of a cell's shown value; tests make it fail.
 	openResult func() (*resultReader, error)
@@ -104,7 +116,7 @@ func New(opt Options) (*Engine, error) {
 	}
 	tc := newToolchain(opt.GoCommand, opt.Workspace.Dir)
 	tc.shared, tc.indexDir, tc.logf = opt.Shared, opt.PackageIndex, opt.Logger.Info
-	return &Engine{opt: opt, session: cell.NewSession(), tc: tc, openResult: newResultReader}, nil
+	return &Engine{opt: opt, session: cell.NewSession(), tc: tc, openResult: newResultReader, raw: map[int]string{}}, nil
 }
 
 // Session is the engine's memory of declarations (for %ls, %rm, %reset and
@@ -142,6 +154,11 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 		}
 	}
 	st := c.Settings
+	e.raw[c.ID] = c.Code
+	if e.debugging() {
+		// Locals as the code names them, every line a place to stop.
+		st.GoFlags = append(slices.Clone(st.GoFlags), "-gcflags=-N -l")
+	}
 	prog, err := e.session.ComposeWith(parsed, c.ID, cell.ComposeOptions{Trace: st.Trace})
 	if err != nil {
 		line, _, _ := strings.Cut(err.Error(), "\n")
@@ -159,6 +176,24 @@ func (e *Engine) Execute(ctx context.Context, c engine.Cell, out engine.Output) 
 	}
 	e.session.Commit(prog)
 	return e.run(ctx, prog, bin, st, out)
+}
+
+// debugging reports whether the next cell runs under the debugger.
+func (e *Engine) debugging() bool {
+	return e.opt.Debugger != nil && e.opt.Dlv != "" && e.opt.Debugger.Started()
+}
+
+// debugFiles maps the files the debugger names prog's cells by to the
+// files prog's //line directives name them by.
+func (e *Engine) debugFiles(prog *cell.Program, id int) map[string]string {
+	f := prog.Files()
+	m := map[string]string{e.opt.Debugger.Path(e.raw[id]): f.Current}
+	for cid, file := range f.Remembered {
+		if raw, ok := e.raw[cid]; ok {
+			m[e.opt.Debugger.Path(raw)] = file
+		}
+	}
+	return m
 }
 
 // Close stops the running program, if any (as Interrupt does); the engine

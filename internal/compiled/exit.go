@@ -1,6 +1,7 @@
 package compiled
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -17,6 +18,18 @@ import (
 // it fails every cell: the traceback starts by naming it and how to
 // remove it.
 func exitError(exit *exec.ExitError, stderrTail string, prog *cell.Program) *engine.Error {
+	if e := crashError(stderrTail, prog); e != nil {
+		return e
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return &engine.Error{Name: "Killed", Value: "the program " + procgroup.Status(exit)}
+	}
+	return &engine.Error{Name: "ExitError", Value: "the program " + procgroup.Status(exit)}
+}
+
+// crashError is Go's own report of a panic, fatal error or deadlock at the
+// end of stderrTail, in cell terms; nil when there is none.
+func crashError(stderrTail string, prog *cell.Program) *engine.Error {
 	lines := splitLines(stderrTail)
 	for i, l := range lines {
 		var e *engine.Error
@@ -38,10 +51,18 @@ func exitError(exit *exec.ExitError, stderrTail string, prog *cell.Program) *eng
 		}
 		return e
 	}
-	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return &engine.Error{Name: "Killed", Value: "the program " + procgroup.Status(exit)}
+	return nil
+}
+
+// debugExit is how a program run under the debugger ended badly: its exit
+// status as Delve reported it (-1 when Delve did not).
+type debugExit struct{ code int }
+
+func (d debugExit) Error() string {
+	if d.code < 0 {
+		return "the program was stopped"
 	}
-	return &engine.Error{Name: "ExitError", Value: "the program " + procgroup.Status(exit)}
+	return fmt.Sprintf("the program exited with status %d", d.code)
 }
 
 // cellFrames keeps, for each goroutine of a Go crash report, its header and

@@ -30,6 +30,13 @@ func (r *cellRun) report(stoppedBy *engine.Error, waitErr error) error {
 		}
 		return nil
 	}
+	var dx debugExit
+	if errors.As(waitErr, &dx) {
+		if e := crashError(r.stderr.tail(), r.prog); e != nil {
+			return e
+		}
+		return &engine.Error{Name: "ExitError", Value: dx.Error()}
+	}
 	var exit *exec.ExitError
 	if !errors.As(waitErr, &exit) {
 		return fmt.Errorf("run cell: %w", waitErr)

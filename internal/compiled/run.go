@@ -2,6 +2,7 @@ package compiled
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/conclab/conclab/internal/cell"
+	"github.com/conclab/conclab/internal/debugger"
 	"github.com/conclab/conclab/internal/display"
 	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/procgroup"
@@ -48,7 +50,7 @@ func (e *Engine) run(ctx context.Context, prog *cell.Program, bin string, st eng
 	if err := r.setup(bin); err != nil {
 		return fmt.Errorf("run cell: %w", err)
 	}
-	if err := r.start(); err != nil {
+	if err := r.start(ctx); err != nil {
 		return fmt.Errorf("run cell: %w", err)
 	}
 	e.setCurrent(r.proc)
@@ -90,8 +92,9 @@ type cellRun struct {
 	stderr  *streamWriter
 	ordered *orderedStdout
 	pipes   *procgroup.Output
-	result  *resultReader // nil when the cell shows no value
-	trace   *tracing      // nil without %trace
+	result  *resultReader     // nil when the cell shows no value
+	debug   *debugger.Program // the program under Delve, when the debugger is on
+	trace   *tracing          // nil without %trace
 	started time.Time
 	wall    time.Duration
 }
@@ -190,11 +193,16 @@ func (r *cellRun) setupOutput() error {
 	return nil
 }
 
-// start starts the program and the readers of its output.
-func (r *cellRun) start() error {
+// start starts the program and the readers of its output: under Delve
+// when the debugger is on.
+func (r *cellRun) start(ctx context.Context) error {
 	r.proc = &process{cmd: r.cmd, interrupt: make(chan struct{})}
 	r.started = time.Now()
-	if err := r.cmd.Start(); err != nil {
+	if r.e.debugging() && len(r.command) == 0 {
+		if err := r.startDebugged(ctx); err != nil {
+			return err
+		}
+	} else if err := r.cmd.Start(); err != nil {
 		return err
 	}
 	r.childEnds.close()
@@ -203,6 +211,42 @@ func (r *cellRun) start() error {
 		r.result.read()
 	}
 	return nil
+}
+
+// startDebugged has the debugger's Delve start the program, with the
+// environment, directory and output the program would have had.
+func (r *cellRun) startDebugged(ctx context.Context) error {
+	publish := func(debugger.Message) {}
+	if de, ok := r.out.(engine.DebugEvents); ok {
+		publish = func(m debugger.Message) {
+			if b, err := json.Marshal(m); err == nil {
+				de.DebugEvent(b)
+			}
+		}
+	}
+	c := r.cmd
+	bin, err := filepath.Abs(c.Path)
+	if err != nil {
+		return err
+	}
+	p, err := r.e.opt.Debugger.Launch(ctx, r.e.opt.Dlv, r.runDir, bin, c.Args[1:], r.e.debugFiles(r.prog, r.prog.ID),
+		func(d *exec.Cmd) {
+			d.Dir, d.Env, d.Stdin, d.Stdout, d.Stderr, d.SysProcAttr = c.Dir, c.Env, c.Stdin, c.Stdout, c.Stderr, c.SysProcAttr
+		}, publish)
+	if err != nil {
+		return err
+	}
+	r.debug = p
+	return nil
+}
+
+// pid is the process the run waits for and stops: the program's, or
+// under the debugger dlv's (the program is its child).
+func (r *cellRun) pid() int {
+	if r.debug != nil {
+		return r.debug.Pid()
+	}
+	return r.cmd.Process.Pid
 }
 
 // noInput tells the user why a program's read of stdin ends at once.

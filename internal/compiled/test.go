@@ -125,7 +125,7 @@ func (e *Engine) runTest(ctx context.Context, prog *cell.Program, command []stri
 	if err := r.setup(command[0]); err != nil {
 		return fmt.Errorf("run tests: %w", err)
 	}
-	if err := r.start(); err != nil {
+	if err := r.start(ctx); err != nil {
 		return fmt.Errorf("run tests: %w", err)
 	}
 	e.setCurrent(r.proc)

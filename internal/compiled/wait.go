@@ -37,7 +37,7 @@ func (r *cellRun) serve(ctx context.Context) (stop func()) {
 	served := r.display.Start(ctx, handler{out: r.ordered, in: in})
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan error, 1)
-	pid := r.cmd.Process.Pid
+	pid := r.pid()
 	go func() {
 		watched <- stdinwatch.Watch(watchCtx, pid, r.stdinW, 20*time.Millisecond, func() { in.Ask("", false) })
 	}()
@@ -57,9 +57,28 @@ func (r *cellRun) serve(ctx context.Context) (stop func()) {
 // ends, over the memory limit, or at the %timeout. Whatever it left running
 // in its process group goes with it.
 func (r *cellRun) await(ctx context.Context) (stoppedBy *engine.Error, waitErr error) {
-	pid := r.cmd.Process.Pid
+	pid := r.pid()
 	done := make(chan error, 1)
-	go func() { done <- r.cmd.Wait() }()
+	if d := r.debug; d != nil {
+		go func() {
+			<-d.Ended()
+			<-d.Exited()
+			if d.ExitCode() != 0 {
+				done <- debugExit{d.ExitCode()}
+				return
+			}
+			done <- nil
+		}()
+	} else {
+		go func() { done <- r.cmd.Wait() }()
+	}
+	// Under the debugger, stopping the program is telling Delve to.
+	stop := func() error {
+		if r.debug != nil {
+			r.debug.Stop(r.e.opt.Grace)
+		}
+		return procgroup.Stop(pid, done, r.e.opt.Grace)
+	}
 
 	tree := r.e.opt.Limiter.Start(pid)
 	r.closers.add(tree.Close)
@@ -70,24 +89,23 @@ func (r *cellRun) await(ctx context.Context) (stoppedBy *engine.Error, waitErr e
 		defer t.Stop()
 		timeout = t.C
 	}
-	grace := r.e.opt.Grace
 	select {
 	case waitErr = <-done:
 		procgroup.Kill(pid, syscall.SIGKILL) // what the program left running goes with it
 	case <-r.proc.interrupt:
 		stoppedBy = &engine.Error{Name: "Interrupted", Value: "the cell was interrupted"}
 		r.trace.finish(done) // the trace so far is worth seeing: why did it hang?
-		waitErr = procgroup.Stop(pid, done, grace)
+		waitErr = stop()
 	case <-ctx.Done():
 		stoppedBy = &engine.Error{Name: "Interrupted", Value: "the cell was stopped"}
-		waitErr = procgroup.Stop(pid, done, grace)
+		waitErr = stop()
 	case <-tree.Over():
 		procgroup.Kill(pid, syscall.SIGKILL) // the limiter killed the tree; memory grows fast: no grace
 		waitErr = <-done
 	case <-timeout:
 		stoppedBy = &engine.Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", r.st.Timeout)}
 		r.trace.finish(done)
-		waitErr = procgroup.Stop(pid, done, grace)
+		waitErr = stop()
 	}
 	if b := tree.Breach(); b != nil && stoppedBy == nil {
 		// Also when the program ended first: the OS killed a child for

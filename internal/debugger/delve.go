@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -100,9 +102,20 @@ func (d *Delve) Stderr() string { return d.stderr.String() }
 
 // Stop ends the session and dlv: it asks dlv to disconnect and kill the
 // program, waits up to grace for dlv to exit, then kills it.
+//
+// Delve starts the program in a process group of its own and does not ask
+// the kernel to kill it when dlv dies, so the groups of dlv's children are
+// killed too, whatever dlv did.
 func (d *Delve) Stop(grace time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	children := childrenOf(d.Pid())
+	defer func() {
+		for _, c := range children {
+			syscall.Kill(-c, syscall.SIGKILL)
+			syscall.Kill(c, syscall.SIGKILL)
+		}
+	}()
 	if d.Client != nil {
 		d.Client.Do(ctx, "disconnect", map[string]any{"terminateDebuggee": true})
 		d.Client.Close()
@@ -117,6 +130,25 @@ func (d *Delve) Stop(grace time.Duration) {
 func (d *Delve) kill() {
 	d.cmd.Process.Kill()
 	<-d.exited
+}
+
+// childrenOf lists the children of process pid (Linux's
+// /proc/PID/task/TID/children); none when it has ended.
+func childrenOf(pid int) []int {
+	var out []int
+	tasks, _ := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "children"))
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(f); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // tail keeps the last max bytes written to it.

@@ -28,7 +28,11 @@ func (p *Program) ExitCode() int { return p.exitCode }
 // stopped thread, so that JupyterLab's stackTrace request finds it. setup
 // is StartDelve's. When the program ends, dlv is told to disconnect, and
 // exits.
-func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []string, setup func(*exec.Cmd), publish func(Message)) (*Program, error) {
+//
+// files maps the files JupyterLab names cells by (Path) to the files the
+// program's //line directives name them by; Delve translates between the
+// two (substitutePath) in breakpoints and stacks.
+func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []string, files map[string]string, setup func(*exec.Cmd), publish func(Message)) (*Program, error) {
 	d, err := StartDelve(ctx, dlv, dir, setup)
 	if err != nil {
 		return nil, err
@@ -42,9 +46,17 @@ func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []s
 	}); err != nil {
 		return fail(err)
 	}
+	subst := []map[string]string{}
+	for client, server := range files {
+		subst = append(subst, map[string]string{"from": client, "to": server})
+	}
 	if _, err := d.Call(ctx, "launch", map[string]any{
 		"mode": "exec", "program": program, "args": orNone(args),
 		"stopOnEntry": false, "hideSystemGoroutines": true, "stackTraceDepth": 50,
+		"substitutePath": subst,
+		// The program reads the stdin dlv was given (without a terminal
+		// Delve would give it none).
+		"stdinFrom": "/dev/stdin",
 	}); err != nil {
 		return fail(err)
 	}

@@ -49,6 +49,9 @@ func NewSession(dir string) (*Session, error) {
 	}, nil
 }
 
+// Close removes the session's cell files.
+func (s *Session) Close() error { return os.RemoveAll(s.prefix) }
+
 // Path is the file a cell of source code is named by, for breakpoints,
 // //line directives and stack frames.
 func (s *Session) Path(code string) string {

@@ -122,7 +122,7 @@ func TestSessionDebugsACell(t *testing.T) {
 	var mu sync.Mutex
 	var events []Message
 	stopped := make(chan Message, 1)
-	p, err := s.Launch(ctx, dlvPath(t), t.TempDir(), bin, nil, func(c *exec.Cmd) { c.Stdout = out }, func(m Message) {
+	p, err := s.Launch(ctx, dlvPath(t), t.TempDir(), bin, nil, nil, func(c *exec.Cmd) { c.Stdout = out }, func(m Message) {
 		mu.Lock()
 		events = append(events, m)
 		mu.Unlock()

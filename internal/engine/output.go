@@ -20,3 +20,9 @@ type Output interface {
 	// Result shows the value of the cell's last expression (execute_result).
 	Result(data map[string]any)
 }
+
+// DebugEvents is an Output that also publishes the debugger's events
+// (debug_event on iopub) for the cell it belongs to.
+type DebugEvents interface {
+	DebugEvent(content []byte)
+}

@@ -36,8 +36,16 @@ func NewSpec(binary string, env map[string]string) Spec {
 		Language:      "go",
 		InterruptMode: "message",
 		Env:           env,
-		Metadata:      map[string]any{"debugger": false},
+		// JupyterLab offers its debugger for a kernel whose spec says so:
+		// when Delve was built beside the binary (the kernel looks there).
+		Metadata: map[string]any{"debugger": hasDlv(binary)},
 	}
+}
+
+// hasDlv reports whether an executable dlv sits beside binary.
+func hasDlv(binary string) bool {
+	fi, err := os.Stat(filepath.Join(filepath.Dir(binary), "dlv"))
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
 
 // Where says which kernels directory to install into, as jupyter

@@ -31,6 +31,7 @@ var shellHandlers = map[string]handler{
 var controlHandlers = map[string]handler{
 	"kernel_info_request": (*Kernel).handleKernelInfo,
 	"interrupt_request":   (*Kernel).handleInterrupt,
+	"debug_request":       (*Kernel).handleDebugRequest,
 	"shutdown_request":    (*Kernel).handleShutdown,
 }
 

@@ -36,6 +36,17 @@ func (k *Kernel) handleKernelInfo(_ context.Context, req *wire.Message, ch sende
 			{Text: "Go standard library", URL: "https://pkg.go.dev/std"},
 			{Text: "conclab magics (%help)", URL: "https://github.com/conclab/conclab#magics"},
 		},
-		Debugger: false,
+		Debugger: k.dlv != "",
+		// JupyterLab enables its debugger from the kernelspec's metadata;
+		// other clients read these.
+		SupportedFeatures: k.features(),
 	})
+}
+
+// features are kernel_info_reply's supported_features.
+func (k *Kernel) features() []string {
+	if k.dlv == "" {
+		return []string{}
+	}
+	return []string{"debugger"}
 }

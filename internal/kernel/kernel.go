@@ -17,6 +17,7 @@ import (
 
 	"github.com/conclab/conclab/internal/compiled"
 	"github.com/conclab/conclab/internal/complete"
+	"github.com/conclab/conclab/internal/debugger"
 	"github.com/conclab/conclab/internal/engine"
 	"github.com/conclab/conclab/internal/live"
 	"github.com/conclab/conclab/internal/magic"
@@ -68,6 +69,9 @@ type Kernel struct {
 	answeredOnce sync.Once
 	executed     chan struct{} // closed once the first execute_request is answered
 	executedOnce sync.Once
+
+	debug *debugger.Session // the Jupyter debug protocol's state; nil when it could not be made
+	dlv   string            // the dlv cells run under when debugged; "" for none
 }
 
 // Run starts a kernel and serves until a shutdown_request, a signal that
@@ -120,7 +124,16 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		log.Warn("no shared packages", "err", err)
 	}
+	dbg, err := debugger.NewSession(os.TempDir())
+	if err != nil {
+		log.Warn("no debugger", "err", err)
+	} else {
+		defer dbg.Close()
+	}
+	dlv := findDlv()
 	engine, err := compiled.New(compiled.Options{
+		Debugger:     dbg,
+		Dlv:          dlv,
 		Shared:       shared,
 		PackageIndex: filepath.Join(cacheDir, "packages"),
 		Workspace:    ws,
@@ -168,6 +181,8 @@ func Run(ctx context.Context, cfg Config) error {
 		shutdown:   make(chan bool, 1),
 		answered:   make(chan struct{}),
 		executed:   make(chan struct{}),
+		debug:      dbg,
+		dlv:        dlv,
 	}
 	if k.maxDisplay <= 0 {
 		k.maxDisplay = compiled.DefaultMaxOutput

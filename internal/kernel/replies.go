@@ -72,6 +72,7 @@ type KernelInfoReply struct {
 	Banner                string       `json:"banner"`
 	HelpLinks             []HelpLink   `json:"help_links"`
 	Debugger              bool         `json:"debugger"`
+	SupportedFeatures     []string     `json:"supported_features"`
 }
 
 // LanguageInfo is kernel_info_reply's language_info.

@@ -1,0 +1,156 @@
+"""The Jupyter debug protocol, as JupyterLab's debugger speaks it, in the manner of ipykernel's own
+debugger tests: debug_request on control, debug_event on iopub, a cell stopped at a breakpoint
+under Delve, its stack in the cell's file, its variables, continue, its output."""
+import time
+
+import pytest
+
+from conftest import collect, start
+
+TIMEOUT = 120
+
+
+class Debugger:
+    """A debug client on a kernel's control channel."""
+
+    def __init__(self, kc):
+        self.kc, self.seq = kc, 0
+
+    def request(self, command, arguments=None, content=None):
+        self.seq += 1
+        if content is None:
+            content = {"seq": self.seq, "type": "request", "command": command}
+            if arguments is not None:
+                content["arguments"] = arguments
+        msg = self.kc.session.msg("debug_request", content)
+        self.kc.control_channel.send(msg)
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            reply = self.kc.control_channel.get_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                assert reply["msg_type"] == "debug_reply"
+                return reply["content"]
+        raise TimeoutError(f"no debug_reply to {command}")
+
+    def event(self, name, timeout=TIMEOUT):
+        """The next debug_event named name on iopub (other messages are dropped)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = self.kc.iopub_channel.get_msg(timeout=timeout)
+            if m["msg_type"] == "debug_event" and m["content"].get("event") == name:
+                return m
+        raise TimeoutError(f"no {name} event")
+
+    def start(self):
+        assert self.request("debugInfo")["success"]
+        assert self.request("initialize", {"clientID": "test", "adapterID": "go", "pathFormat": "path",
+                                           "linesStartAt1": True, "columnsStartAt1": True})["success"]
+        assert self.request("attach", {})["success"]
+
+    def breakpoint(self, code, *lines):
+        path = self.request("dumpCell", {"code": code})["body"]["sourcePath"]
+        reply = self.request("setBreakpoints", {"source": {"path": path},
+                                                "breakpoints": [{"line": n} for n in lines]})
+        assert reply["success"] and [b["line"] for b in reply["body"]["breakpoints"]] == list(lines), reply
+        return path
+
+
+@pytest.fixture
+def debug():
+    km, kc = start()
+    d = Debugger(kc)
+    d.start()
+    yield d
+    d.request("disconnect", {"restart": False, "terminateDebuggee": True})
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def test_kernel_announces_its_debugger():
+    km, kc = start()
+    try:
+        info = kc.kernel_info(reply=True)["content"]
+        assert info["debugger"] is True and info["supported_features"] == ["debugger"]
+        d = Debugger(kc)
+        body = d.request("debugInfo")["body"]  # answered before initialize: JupyterLab waits for it
+        assert body["hashMethod"] == "Murmur2" and body["hashSeed"] == 3339675911
+        assert "ipykernel_" in body["tmpFilePrefix"] and body["tmpFileSuffix"] == ".go"
+        assert body["isStarted"] is False
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+@pytest.mark.parametrize("content, says", [
+    ({"seq": 1, "type": "event", "event": "stopped"}, "type"),
+    ({"seq": 2, "type": "request"}, "no command"),
+    ({"seq": 3, "type": "request", "command": "next", "arguments": [1]}, "not an object"),
+    ({"seq": 4, "type": "request", "command": "stackTrace", "arguments": {"threadId": 1}}, "no cell is running"),
+])
+def test_bad_debug_requests_get_an_error_reply(debug, content, says):
+    reply = debug.request(None, content=content)
+    assert reply["success"] is False and says in reply["message"], reply
+    assert debug.request("debugInfo")["success"]  # and the kernel goes on
+
+
+def test_a_cell_stops_at_a_breakpoint(debug):
+    code = 'total := 0\nfor i := range 5 {\n\ttotal += i\n}\nfmt.Println("total", total)'
+    path = debug.breakpoint(code, 5)
+    info = debug.request("debugInfo")["body"]
+    assert info["isStarted"] and info["breakpoints"] == [{"source": path, "breakpoints": [{"line": 5}]}]
+    msg_id = debug.kc.execute(code)
+    stopped = debug.event("stopped")
+    assert stopped["parent_header"]["msg_id"] == msg_id
+    body = stopped["content"]["body"]
+    assert body["reason"] == "breakpoint"
+    frames = debug.request("stackTrace", {"threadId": body["threadId"]})["body"]["stackFrames"]
+    assert frames[0]["source"]["path"] == path and frames[0]["line"] == 5, frames
+    scopes = debug.request("scopes", {"frameId": frames[0]["id"]})["body"]["scopes"]
+    assert scopes[0]["name"] == "Locals", scopes
+    variables = debug.request("variables", {"variablesReference": scopes[0]["variablesReference"]})["body"]["variables"]
+    assert {"total": "10"}.items() <= {v["name"]: v["value"] for v in variables}.items(), variables
+    # Control answers while the cell waits: twice in a row, in order.
+    for _ in range(2):
+        assert debug.request("variables", {"variablesReference": scopes[0]["variablesReference"]})["success"]
+    assert debug.request("continue", {"threadId": body["threadId"]})["success"]
+    reply, outputs = collect(debug.kc, msg_id, TIMEOUT)
+    assert reply["status"] == "ok"
+    assert "total 10\n" in "".join(o["content"].get("text", "") for o in outputs if o["msg_type"] == "stream")
+
+
+def test_a_breakpoint_in_a_function_of_an_earlier_cell(debug):
+    decl = "func double(n int) int {\n\tr := n * 2\n\treturn r\n}"
+    path = debug.breakpoint(decl, 3)
+    reply, _ = collect(debug.kc, debug.kc.execute(decl), TIMEOUT)  # declares only: nothing runs
+    assert reply["status"] == "ok"
+    msg_id = debug.kc.execute('fmt.Println(double(21))')
+    body = debug.event("stopped")["content"]["body"]
+    frames = debug.request("stackTrace", {"threadId": body["threadId"]})["body"]["stackFrames"]
+    assert (frames[0]["source"]["path"], frames[0]["line"]) == (path, 3), frames
+    assert debug.request("continue", {"threadId": body["threadId"]})["success"]
+    reply, outputs = collect(debug.kc, msg_id, TIMEOUT)
+    assert reply["status"] == "ok" and "42\n" in "".join(o["content"].get("text", "") for o in outputs)
+
+
+def test_goroutines_are_threads(debug):
+    code = ("var wg sync.WaitGroup\nrelease := make(chan struct{})\nfor i := range 4 {\n\twg.Add(1)\n"
+            "\tgo func() {\n\t\tdefer wg.Done()\n\t\t<-release\n\t\t_ = i\n\t}()\n}\n"
+            "time.Sleep(100 * time.Millisecond)\nclose(release)\nwg.Wait()\nfmt.Println(\"done\")")
+    debug.breakpoint(code, 12)  # close(release): all four wait on the channel
+    msg_id = debug.kc.execute(code)
+    body = debug.event("stopped")["content"]["body"]
+    threads = debug.request("threads")["body"]["threads"]
+    workers = [t for t in threads if "main.main.func" in t["name"]]
+    assert len(workers) == 4, threads
+    assert debug.request("continue", {"threadId": body["threadId"]})["success"]
+    reply, _ = collect(debug.kc, msg_id, TIMEOUT)
+    assert reply["status"] == "ok"
+
+
+def test_turning_the_debugger_off_returns_to_plain_builds(debug):
+    code = 'fmt.Println("plain")'
+    debug.breakpoint(code, 1)
+    assert debug.request("disconnect", {"restart": False, "terminateDebuggee": True})["success"]
+    assert debug.request("debugInfo")["body"]["isStarted"] is False
+    reply, outputs = collect(debug.kc, debug.kc.execute(code), TIMEOUT)
+    assert reply["status"] == "ok" and not [o for o in outputs if o["msg_type"] == "debug_event"]
