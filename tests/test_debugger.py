@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+import procs
 from conftest import collect, start
 
 TIMEOUT = 120
@@ -13,8 +14,8 @@ TIMEOUT = 120
 class Debugger:
     """A debug client on a kernel's control channel."""
 
-    def __init__(self, kc):
-        self.kc, self.seq = kc, 0
+    def __init__(self, kc, km=None):
+        self.kc, self.km, self.seq = kc, km, 0
 
     def request(self, command, arguments=None, content=None):
         self.seq += 1
@@ -58,7 +59,7 @@ class Debugger:
 @pytest.fixture
 def debug():
     km, kc = start()
-    d = Debugger(kc)
+    d = Debugger(kc, km)
     d.start()
     yield d
     d.request("disconnect", {"restart": False, "terminateDebuggee": True})
@@ -139,9 +140,10 @@ def test_goroutines_are_threads(debug):
     debug.breakpoint(code, 12)  # close(release): all four wait on the channel
     msg_id = debug.kc.execute(code)
     body = debug.event("stopped")["content"]["body"]
-    threads = debug.request("threads")["body"]["threads"]
-    workers = [t for t in threads if "main.main.func" in t["name"]]
-    assert len(workers) == 4, threads
+    names = [t["name"] for t in debug.request("threads")["body"]["threads"]]
+    # Named as a student reads them: where in the cell, waiting for what.
+    assert f"g{body['threadId']} (cell [1] line 12): stopped here" in names, names
+    assert len([n for n in names if n.endswith("(cell [1] line 7): chan receive")]) == 4, names
     assert debug.request("continue", {"threadId": body["threadId"]})["success"]
     reply, _ = collect(debug.kc, msg_id, TIMEOUT)
     assert reply["status"] == "ok"
@@ -154,3 +156,45 @@ def test_turning_the_debugger_off_returns_to_plain_builds(debug):
     assert debug.request("debugInfo")["body"]["isStarted"] is False
     reply, outputs = collect(debug.kc, debug.kc.execute(code), TIMEOUT)
     assert reply["status"] == "ok" and not [o for o in outputs if o["msg_type"] == "debug_event"]
+
+
+def test_a_deadlock_stops_in_the_debugger_with_each_goroutine_shown(debug):
+    code = ("ch := make(chan int)\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n"
+            "\tch <- 1\n\tch <- 2\n}()\n<-ch\nwg.Wait()")
+    path = debug.request("dumpCell", {"code": code})["body"]["sourcePath"]
+    msg_id = debug.kc.execute(code)
+    stopped = debug.event("stopped")["content"]["body"]
+    assert (stopped["reason"], stopped["description"]) == ("exception", "fatal error"), stopped
+    assert "deadlock" in stopped["text"]
+    # The stop names the main goroutine, whose stack is in the cell.
+    frames = debug.request("stackTrace", {"threadId": stopped["threadId"]})["body"]["stackFrames"]
+    assert (frames[-1]["source"]["path"], frames[-1]["line"]) == (path, 10), frames
+    assert not [f for f in frames if f["name"].startswith("runtime.")], frames
+    names = sorted(t["name"] for t in debug.request("threads")["body"]["threads"])
+    assert names == sorted([f"g1 (cell [1] line 10): sync.WaitGroup.Wait",
+                            next(n for n in names if n.endswith("(cell [1] line 7): chan send"))]), names
+    assert debug.request("continue", {"threadId": stopped["threadId"]})["success"]
+    reply, _ = collect(debug.kc, msg_id, TIMEOUT)
+    assert (reply["status"], reply["ename"]) == ("error", "deadlock"), reply
+
+
+def test_interrupting_a_stopped_cell_ends_it_and_its_processes(debug):
+    code = 'n := 1\nfmt.Println("before", n)\nfmt.Println("after")'
+    debug.breakpoint(code, 3)
+    msg_id = debug.kc.execute(code)
+    debug.event("stopped")
+    debug.kc.session.send(debug.kc.control_channel.socket, debug.kc.session.msg("interrupt_request", {}))
+    reply, _ = collect(debug.kc, msg_id, TIMEOUT)
+    assert (reply["status"], reply["ename"]) == ("error", "Interrupted"), reply
+    assert debug.request("debugInfo")["body"]["stoppedThreads"] == []
+    left = [procs.command_line(p) for p in procs.descendants(debug.km.provisioner.pid)]
+    assert not [c for c in left if "dlv" in c or "/bin/" in c], left  # no dlv, no program
+    # The next cell runs, under the debugger again.
+    reply, outputs = collect(debug.kc, debug.kc.execute('fmt.Println("next")'), TIMEOUT)
+    assert reply["status"] == "ok" and "next\n" in "".join(o["content"].get("text", "") for o in outputs)
+
+
+def test_live_cells_say_the_debugger_is_for_compiled_cells(debug):
+    reply, outputs = collect(debug.kc, debug.kc.execute('%live\nfmt.Println("live")'), TIMEOUT)
+    text = "".join(o["content"].get("text", "") for o in outputs if o["msg_type"] == "stream")
+    assert reply["status"] == "ok" and "live\n" in text and "the debugger works on compiled cells" in text, text

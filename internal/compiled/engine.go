@@ -183,17 +183,17 @@ func (e *Engine) debugging() bool {
 	return e.opt.Debugger != nil && e.opt.Dlv != "" && e.opt.Debugger.Started()
 }
 
-// debugFiles maps the files the debugger names prog's cells by to the
-// files prog's //line directives name them by.
-func (e *Engine) debugFiles(prog *cell.Program, id int) map[string]string {
+// debugCells are prog's cells for the debugger: the file it names each by,
+// the file prog's //line directives name it by, and its label.
+func (e *Engine) debugCells(prog *cell.Program, id int) []debugger.CellFile {
 	f := prog.Files()
-	m := map[string]string{e.opt.Debugger.Path(e.raw[id]): f.Current}
+	cells := []debugger.CellFile{{Client: e.opt.Debugger.Path(e.raw[id]), Server: f.Current, Label: fmt.Sprintf("cell [%d]", id)}}
 	for cid, file := range f.Remembered {
 		if raw, ok := e.raw[cid]; ok {
-			m[e.opt.Debugger.Path(raw)] = file
+			cells = append(cells, debugger.CellFile{Client: e.opt.Debugger.Path(raw), Server: file, Label: fmt.Sprintf("cell [%d]", cid)})
 		}
 	}
-	return m
+	return cells
 }
 
 // Close stops the running program, if any (as Interrupt does); the engine

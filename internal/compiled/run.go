@@ -229,7 +229,7 @@ func (r *cellRun) startDebugged(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := r.e.opt.Debugger.Launch(ctx, r.e.opt.Dlv, r.runDir, bin, c.Args[1:], r.e.debugFiles(r.prog, r.prog.ID),
+	p, err := r.e.opt.Debugger.Launch(ctx, r.e.opt.Dlv, r.runDir, bin, c.Args[1:], r.e.debugCells(r.prog, r.prog.ID),
 		func(d *exec.Cmd) {
 			d.Dir, d.Env, d.Stdin, d.Stdout, d.Stderr, d.SysProcAttr = c.Dir, c.Env, c.Stdin, c.Stdout, c.Stderr, c.SysProcAttr
 		}, publish)

@@ -29,10 +29,11 @@ func (p *Program) ExitCode() int { return p.exitCode }
 // is StartDelve's. When the program ends, dlv is told to disconnect, and
 // exits.
 //
-// files maps the files JupyterLab names cells by (Path) to the files the
-// program's //line directives name them by; Delve translates between the
-// two (substitutePath) in breakpoints and stacks.
-func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []string, files map[string]string, setup func(*exec.Cmd), publish func(Message)) (*Program, error) {
+// cells are the program's cells: Delve translates between the files
+// JupyterLab names them by and the files the program's //line directives
+// name them by (substitutePath) in breakpoints and stacks, and the kernel
+// names goroutines by their cells' labels.
+func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []string, cells []CellFile, setup func(*exec.Cmd), publish func(Message)) (*Program, error) {
 	d, err := StartDelve(ctx, dlv, dir, setup)
 	if err != nil {
 		return nil, err
@@ -47,8 +48,10 @@ func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []s
 		return fail(err)
 	}
 	subst := []map[string]string{}
-	for client, server := range files {
-		subst = append(subst, map[string]string{"from": client, "to": server})
+	labels := map[string]string{}
+	for _, c := range cells {
+		subst = append(subst, map[string]string{"from": c.Client, "to": c.Server})
+		labels[c.Client] = c.Label
 	}
 	if _, err := d.Call(ctx, "launch", map[string]any{
 		"mode": "exec", "program": program, "args": orNone(args),
@@ -85,7 +88,7 @@ func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []s
 	}
 	p := &Program{Delve: d, ended: make(chan struct{}), exitCode: -1}
 	s.mu.Lock()
-	s.program, s.stopped = d, nil
+	s.program, s.stopped, s.cells = d, nil, labels
 	s.mu.Unlock()
 	go s.relay(p, publish)
 	if _, err := d.Call(ctx, "configurationDone", nil); err != nil {
@@ -128,12 +131,20 @@ func (s *Session) relay(p *Program, publish func(Message)) {
 	for m := range p.Events() {
 		switch m.Event {
 		case "stopped":
-			var b struct {
-				ThreadID int `json:"threadId"`
-			}
+			var b map[string]any
 			json.Unmarshal(m.Body, &b)
+			id, ok := b["threadId"].(float64)
+			if !ok {
+				// A fatal error (a deadlock) stops on the runtime's own
+				// stack, in no goroutine: show the main goroutine's.
+				id = float64(s.someGoroutine(p.Delve))
+				b["threadId"] = id
+				if body, err := json.Marshal(b); err == nil {
+					m.Body = body
+				}
+			}
 			s.mu.Lock()
-			s.stopped = []int{b.ThreadID}
+			s.stopped = []int{int(id)}
 			s.mu.Unlock()
 		case "continued":
 			s.mu.Lock()
@@ -156,6 +167,28 @@ func (s *Session) relay(p *Program, publish func(Message)) {
 		}
 		publish(m)
 	}
+}
+
+// someGoroutine is the goroutine to show when a stop names none: the main
+// one when it is alive, else the first Delve lists.
+func (s *Session) someGoroutine(d *Delve) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := d.Do(ctx, "threads", nil)
+	var body struct {
+		Threads []struct {
+			ID int `json:"id"`
+		} `json:"threads"`
+	}
+	if err != nil || json.Unmarshal(resp.Body, &body) != nil || len(body.Threads) == 0 {
+		return 1
+	}
+	for _, t := range body.Threads {
+		if t.ID == 1 {
+			return 1
+		}
+	}
+	return body.Threads[0].ID
 }
 
 // recordLines keeps the lines Delve set for a setBreakpoints request.

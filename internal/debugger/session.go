@@ -32,6 +32,7 @@ type Session struct {
 	exceptions  json.RawMessage            // the last setExceptionBreakpoints arguments
 	stopped     []int                      // the threads (goroutines) stopped now
 	program     *Delve                     // the debugged cell's session, nil between cells
+	cells       map[string]string          // the program's cell files (JupyterLab's names) -> "cell [3]"
 }
 
 // NewSession makes a session whose cell files go in dir/conclab_ipykernel_PID
@@ -120,11 +121,18 @@ func (s *Session) Handle(ctx context.Context, req Message) Message {
 	if p == nil {
 		return s.reply(req, nil, fmt.Errorf("%s: no cell is running under the debugger", req.Command))
 	}
+	s.mu.Lock()
+	cells := s.cells
+	s.mu.Unlock()
 	switch req.Command {
 	case "continue", "next", "stepIn", "stepOut":
 		s.mu.Lock()
 		s.stopped = nil
 		s.mu.Unlock()
+	case "threads":
+		return s.nameThreads(ctx, p, req, cells)
+	case "stackTrace":
+		return trimStack(s.forward(ctx, p, req), cells)
 	}
 	return s.forward(ctx, p, req)
 }

@@ -210,6 +210,10 @@ func (k *Kernel) magicLive(ctx context.Context, c call, out *output) error {
 			return nil
 		}
 	}
+	if k.debug != nil && k.debug.Started() {
+		// The interpreter's goroutines are not a program Delve can run.
+		out.Stream("stderr", "conclab: the debugger works on compiled cells: this %live cell runs without it, and its breakpoints are ignored\n")
+	}
 	return k.live.Execute(ctx, engine.Cell{ID: c.count, Code: body, Settings: st}, out)
 }
 
