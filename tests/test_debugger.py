@@ -1,6 +1,8 @@
 """The Jupyter debug protocol, as JupyterLab's debugger speaks it, in the manner of ipykernel's own
 debugger tests: debug_request on control, debug_event on iopub, a cell stopped at a breakpoint
 under Delve, its stack in the cell's file, its variables, continue, its output."""
+import os
+import signal
 import time
 
 import pytest
@@ -198,3 +200,34 @@ def test_live_cells_say_the_debugger_is_for_compiled_cells(debug):
     reply, outputs = collect(debug.kc, debug.kc.execute('%live\nfmt.Println("live")'), TIMEOUT)
     text = "".join(o["content"].get("text", "") for o in outputs if o["msg_type"] == "stream")
     assert reply["status"] == "ok" and "live\n" in text and "the debugger works on compiled cells" in text, text
+
+
+def test_displays_stdin_timeout_and_values_work_under_the_debugger(debug):
+    reply, outputs = collect(debug.kc, debug.kc.execute(
+        'import "github.com/janpfeifer/gonb/gonbui"\n%%\ngonbui.DisplayHTML("<b>shown</b>")'), TIMEOUT)
+    assert reply["status"] == "ok" and [o for o in outputs if o["msg_type"] == "display_data"], outputs
+    msg_id = debug.kc.execute('var s string\nfmt.Print("name? ")\nfmt.Scanln(&s)\nfmt.Println("hello", s)',
+                              allow_stdin=True)
+    reply, outputs = collect(debug.kc, msg_id, TIMEOUT, stdin=lambda prompt: "gopher")
+    assert reply["status"] == "ok" and "hello gopher\n" in "".join(o["content"].get("text", "") for o in outputs)
+    reply, _ = collect(debug.kc, debug.kc.execute("%timeout 2s\ntime.Sleep(time.Minute)"), TIMEOUT)
+    assert (reply["status"], reply["ename"]) == ("error", "Timeout"), reply
+    reply, outputs = collect(debug.kc, debug.kc.execute("40 + 2"), TIMEOUT)
+    assert [o["content"]["data"]["text/plain"] for o in outputs if o["msg_type"] == "execute_result"] == ["42"]
+
+
+def test_a_dlv_that_dies_ends_the_cell_and_the_kernel_goes_on(debug):
+    code = 'fmt.Println("one")\nfmt.Println("two")'
+    debug.breakpoint(code, 2)
+    msg_id = debug.kc.execute(code)
+    debug.event("stopped")
+    kernel = debug.km.provisioner.pid
+    dlv = [p for p, cmd in procs.children(kernel).items() if "dlv" in cmd]
+    assert len(dlv) == 1, procs.children(kernel)
+    os.kill(dlv[0], signal.SIGKILL)
+    reply, _ = collect(debug.kc, msg_id, TIMEOUT)
+    assert reply["status"] == "error", reply
+    time.sleep(0.5)
+    assert not procs.descendants(kernel), procs.children(kernel)  # the stopped program went too
+    reply, outputs = collect(debug.kc, debug.kc.execute('fmt.Println("alive")'), TIMEOUT)
+    assert reply["status"] == "ok" and "alive\n" in "".join(o["content"].get("text", "") for o in outputs)

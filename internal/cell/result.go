@@ -18,6 +18,10 @@ import (
 const (
 	ResultFD  = 3
 	ResultEnv = "CONCLAB_RESULT_FD"
+	// ResultFileEnv names a file to write the value to instead, for a
+	// program started by a debugger, which passes on no descriptor but
+	// stdin, stdout and stderr.
+	ResultFileEnv = "CONCLAB_RESULT_FILE"
 )
 
 // valueSpan is where the expression to show stands in the cell: from
@@ -70,10 +74,17 @@ func showable(x ast.Expr) bool {
 // Its imports have names of their own, so they never clash with the cell's.
 func resultHelper() string {
 	return fmt.Sprintf(`func conclabShowResult(v any) {
-	if conclabos.Getenv(%q) != "%d" {
+	var f *conclabos.File
+	if conclabos.Getenv(%q) == "%d" {
+		f = conclabos.NewFile(%d, "conclab-result")
+	} else if p := conclabos.Getenv(%q); p != "" {
+		var err error
+		if f, err = conclabos.Create(p); err != nil {
+			return
+		}
+	} else {
 		return
 	}
-	f := conclabos.NewFile(%d, "conclab-result")
 	if s, ok := v.(string); ok {
 		conclabfmt.Fprintf(f, "%%q", s)
 	} else {
@@ -81,5 +92,5 @@ func resultHelper() string {
 	}
 	f.Close()
 }
-`, ResultEnv, ResultFD, ResultFD)
+`, ResultEnv, ResultFD, ResultFD, ResultFileEnv)
 }

@@ -16,6 +16,15 @@ type resultReader struct {
 	done chan struct{}
 	buf  []byte
 	cut  bool
+	file string // the program writes this file instead (under the debugger)
+}
+
+// newResultFile is a resultReader of a file the program writes, read once
+// it has ended.
+func newResultFile(path string) *resultReader {
+	done := make(chan struct{})
+	close(done)
+	return &resultReader{done: done, file: path}
 }
 
 func newResultReader() (*resultReader, error) {
@@ -29,6 +38,9 @@ func newResultReader() (*resultReader, error) {
 // read starts reading, once the program has started and the kernel's copy
 // of the write end is closed.
 func (rr *resultReader) read() {
+	if rr.file != "" {
+		return
+	}
 	go func() {
 		defer close(rr.done)
 		b, err := io.ReadAll(io.LimitReader(rr.r, maxResult+1))
@@ -47,6 +59,18 @@ func (rr *resultReader) value() (string, bool) {
 		return "", false
 	}
 	<-rr.done
+	if rr.file != "" {
+		f, err := os.Open(rr.file)
+		if err != nil {
+			return "", false
+		}
+		b, _ := io.ReadAll(io.LimitReader(f, maxResult+1))
+		f.Close()
+		if len(b) > maxResult {
+			b, rr.cut = b[:maxResult], true
+		}
+		rr.buf = b
+	}
 	if len(rr.buf) == 0 {
 		return "", false
 	}
@@ -58,6 +82,9 @@ func (rr *resultReader) value() (string, bool) {
 }
 
 func (rr *resultReader) close() {
+	if rr.file != "" {
+		return
+	}
 	rr.w.Close()
 	rr.r.Close()
 }

@@ -154,7 +154,12 @@ func (r *cellRun) setup(bin string) error {
 	if err := r.setupOutput(); err != nil {
 		return err
 	}
-	if r.prog.HasResult {
+	if r.prog.HasResult && r.e.debugging() && len(r.command) == 0 {
+		// A debugger's program inherits no descriptor 3: a file instead.
+		path := filepath.Join(r.runDir, "result")
+		r.result = newResultFile(path)
+		cmd.Env = append(cmd.Env, cell.ResultFileEnv+"="+path)
+	} else if r.prog.HasResult {
 		result, err := r.e.openResult()
 		if err != nil {
 			return err

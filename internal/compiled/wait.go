@@ -38,6 +38,9 @@ func (r *cellRun) serve(ctx context.Context) (stop func()) {
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan error, 1)
 	pid := r.pid()
+	if r.debug != nil {
+		pid = r.debug.Target() // the program reads stdin, not dlv
+	}
 	go func() {
 		watched <- stdinwatch.Watch(watchCtx, pid, r.stdinW, 20*time.Millisecond, func() { in.Ask("", false) })
 	}()
@@ -106,6 +109,11 @@ func (r *cellRun) await(ctx context.Context) (stoppedBy *engine.Error, waitErr e
 		stoppedBy = &engine.Error{Name: "Timeout", Value: fmt.Sprintf("the cell was stopped after %v (%%timeout)", r.st.Timeout)}
 		r.trace.finish(done)
 		waitErr = stop()
+	}
+	if r.debug != nil && r.debug.Target() != pid {
+		// Delve gave the program a process group of its own, and a dlv
+		// that died (or was killed) leaves it running.
+		procgroup.Kill(r.debug.Target(), syscall.SIGKILL)
 	}
 	if b := tree.Breach(); b != nil && stoppedBy == nil {
 		// Also when the program ended first: the OS killed a child for

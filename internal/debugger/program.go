@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"time"
 )
@@ -11,8 +12,18 @@ import (
 // A Program is a cell's program running under Delve for a Session.
 type Program struct {
 	*Delve
+	target   int           // the program's process id (dlv's child); 0 when not found
 	ended    chan struct{} // closed when the program has ended and dlv has been told to go
 	exitCode int           // from Delve's exited event; -1 when none came
+}
+
+// Target is the program's own process id (dlv launched it), or dlv's when
+// it was not found: what watches the program's stdin reads looks there.
+func (p *Program) Target() int {
+	if p.target > 0 {
+		return p.target
+	}
+	return p.Pid()
 }
 
 // Ended is closed once the program has ended (dlv then exits).
@@ -87,6 +98,13 @@ func (s *Session) Launch(ctx context.Context, dlv, dir, program string, args []s
 		return fail(err)
 	}
 	p := &Program{Delve: d, ended: make(chan struct{}), exitCode: -1}
+	// Delve has started the program by now (launch), halted; dlv may have
+	// a child of its own (its telemetry uploader).
+	for _, kid := range childrenOf(d.Pid()) {
+		if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", kid)); err == nil && exe == program {
+			p.target = kid
+		}
+	}
 	s.mu.Lock()
 	s.program, s.stopped, s.cells = d, nil, labels
 	s.mu.Unlock()
