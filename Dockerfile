@@ -95,9 +95,9 @@ COPY --chown=${NB_USER}:${NB_USER} go.mod go.sum ./
 COPY --chown=${NB_USER}:${NB_USER} third_party third_party/
 RUN go mod download
 
-# Only what `make build` reads for conclab and conclab-live (the test compares
-# this list with `go list -deps`), so that editing a notebook keeps the build
-# layers.
+# Only what `make build` reads for conclab, conclab-live and dlv (the test
+# compares this list with `go list -deps`), so that editing a notebook keeps
+# the build layers.
 COPY --chown=${NB_USER}:${NB_USER} Makefile *.go ./
 COPY --chown=${NB_USER}:${NB_USER} cmd cmd/
 COPY --chown=${NB_USER}:${NB_USER} internal internal/
@@ -105,6 +105,8 @@ COPY --chown=${NB_USER}:${NB_USER} check check/
 COPY --chown=${NB_USER}:${NB_USER} demos demos/
 COPY --chown=${NB_USER}:${NB_USER} plots plots/
 COPY --chown=${NB_USER}:${NB_USER} scripts scripts/
+# Delve, pinned in a module of its own, for the debugger.
+COPY --chown=${NB_USER}:${NB_USER} tools tools/
 RUN make build
 
 # The kernelspec goes under the image's Python prefix (/usr/local), where

@@ -286,8 +286,10 @@ class Class:
         its kernelspec, the shared package set, the notebooks, and a Python with the hub."""
         prefix = self.prefix = os.path.join(self.dir, "prefix")
         os.makedirs(os.path.join(prefix, "bin"))
-        for b in ("conclab", "conclab-live"):
-            shutil.copy2(os.path.join(os.path.dirname(self.conclab_bin), b), os.path.join(prefix, "bin", b))
+        for b in ("conclab", "conclab-live", "dlv"):
+            src = os.path.join(os.path.dirname(self.conclab_bin), b)
+            if b != "dlv" or os.path.exists(src):  # dlv: the debugger, when make built it
+                shutil.copy2(src, os.path.join(prefix, "bin", b))
         conclab = os.path.join(prefix, "bin", "conclab")
         start = time.perf_counter()
         run([conclab, "warm", "--race", "--shared", os.path.join(prefix, "lib", "conclab", "packages")])

@@ -319,7 +319,7 @@ def test_copies_what_the_build_reads(dockerfile):
     env = dockerfile[1]
     [build] = runs_matching(dockerfile, r"\bmake build\b")
     copies = [s for s in steps_of(dockerfile, "COPY") if s.line < build.line]
-    need = build_inputs() | {"Makefile", "scripts"}
+    need = build_inputs() | {"Makefile", "scripts", "tools"}  # tools/dlv: make build builds Delve
     assert {"cmd", "internal", "check", "demos", "plots", "conclab.go"} <= need  # the check sees the tree
     for path in sorted(need):
         targets = [copy_target(s, path) for s in copies if copied_by(s, path)]
