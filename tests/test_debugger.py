@@ -231,3 +231,32 @@ def test_a_dlv_that_dies_ends_the_cell_and_the_kernel_goes_on(debug):
     assert not procs.descendants(kernel), procs.children(kernel)  # the stopped program went too
     reply, outputs = collect(debug.kc, debug.kc.execute('fmt.Println("alive")'), TIMEOUT)
     assert reply["status"] == "ok" and "alive\n" in "".join(o["content"].get("text", "") for o in outputs)
+
+
+def test_step_and_evaluate(debug):
+    code = 'a := 20\nb := a + 1\nc := a + b\nfmt.Println(c)'
+    path = debug.breakpoint(code, 2)
+    msg_id = debug.kc.execute(code)
+    tid = debug.event("stopped")["content"]["body"]["threadId"]
+    assert debug.request("next", {"threadId": tid})["success"]
+    tid = debug.event("stopped")["content"]["body"]["threadId"]
+    frames = debug.request("stackTrace", {"threadId": tid})["body"]["stackFrames"]
+    assert (frames[0]["source"]["path"], frames[0]["line"]) == (path, 3), frames
+    result = debug.request("evaluate", {"expression": "a * b", "context": "repl", "frameId": frames[0]["id"]})
+    assert result["success"] and result["body"]["result"] == "420", result
+    assert debug.request("continue", {"threadId": tid})["success"]
+    reply, outputs = collect(debug.kc, msg_id, TIMEOUT)
+    assert reply["status"] == "ok" and "41\n" in "".join(o["content"].get("text", "") for o in outputs)
+
+
+def test_an_unrecovered_panic_stops_in_the_debugger(debug):
+    code = 'var m map[string]int\nfunc() {\n\tm["boom"] = 1\n}()'
+    path = debug.request("dumpCell", {"code": code})["body"]["sourcePath"]
+    msg_id = debug.kc.execute(code)
+    stopped = debug.event("stopped")["content"]["body"]
+    assert (stopped["reason"], stopped["description"]) == ("exception", "panic"), stopped
+    frames = debug.request("stackTrace", {"threadId": stopped["threadId"]})["body"]["stackFrames"]
+    assert any(f["source"]["path"] == path and f["line"] == 3 for f in frames), frames
+    assert debug.request("continue", {"threadId": stopped["threadId"]})["success"]
+    reply, _ = collect(debug.kc, msg_id, TIMEOUT)
+    assert (reply["status"], reply["ename"]) == ("error", "panic"), reply
