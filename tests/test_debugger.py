@@ -1,7 +1,9 @@
 """The Jupyter debug protocol, as JupyterLab's debugger speaks it, in the manner of ipykernel's own
 debugger tests: debug_request on control, debug_event on iopub, a cell stopped at a breakpoint
 under Delve, its stack in the cell's file, its variables, continue, its output."""
+import json
 import os
+import re
 import signal
 import time
 
@@ -11,6 +13,7 @@ import procs
 from conftest import collect, start
 
 TIMEOUT = 120
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Debugger:
@@ -260,3 +263,32 @@ def test_an_unrecovered_panic_stops_in_the_debugger(debug):
     assert debug.request("continue", {"threadId": stopped["threadId"]})["success"]
     reply, _ = collect(debug.kc, msg_id, TIMEOUT)
     assert (reply["status"], reply["ename"]) == ("error", "panic"), reply
+
+
+def test_notebook_09s_deadlock_reads_as_its_text_says(debug):
+    """The claims of notebook 09's section on reading a deadlock in the debugger."""
+    nb = json.load(open(os.path.join(ROOT, "notebooks", "09-testing-concurrent-code.ipynb")))
+    code = "".join(next(c for c in nb["cells"] if c.get("id") == "debugger-deadlock")["source"])
+    msg_id = debug.kc.execute(code)
+    stopped = debug.event("stopped")["content"]["body"]
+    assert stopped["description"] == "fatal error" and "deadlock" in stopped["text"], stopped
+    frames = debug.request("stackTrace", {"threadId": stopped["threadId"]})["body"]["stackFrames"]
+    cell_frames = [f for f in frames if f["source"]["path"].endswith(".go") and "ipykernel_" in f["source"]["path"]]
+    assert cell_frames[0]["line"] == 15, frames
+    scopes = debug.request("scopes", {"frameId": cell_frames[0]["id"]})["body"]["scopes"]
+    names = {v["name"] for v in debug.request("variables", {"variablesReference": scopes[0]["variablesReference"]})["body"]["variables"]}
+    assert {"ping", "pong"} <= names, names
+    threads = sorted(re.sub(r"^g\d+ ", "g ", t["name"]) for t in debug.request("threads")["body"]["threads"])
+    assert [re.sub(r"cell \[\d+\]", "cell [n]", t) for t in threads] == [
+        "g (cell [n] line 12): chan receive", "g (cell [n] line 15): sync.WaitGroup.Wait",
+        "g (cell [n] line 7): chan receive"], threads
+    assert debug.request("continue", {"threadId": stopped["threadId"]})["success"]
+    reply, outputs = collect(debug.kc, msg_id, TIMEOUT)
+    assert (reply["status"], reply["ename"]) == ("error", "deadlock"), reply
+
+
+def test_requests_about_variables_between_cells(debug):
+    reply = debug.request("inspectVariables", {})
+    assert reply["success"] and reply["body"] == {"variables": []}, reply
+    rich = debug.request("richInspectVariables", {"variableName": "x"})
+    assert rich["success"] is False and "not offered" in rich["message"], rich

@@ -32,6 +32,7 @@ playwright_api = pytest.importorskip(
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "lab-smoke.ipynb")
+DEBUG_FIXTURE = os.path.join(ROOT, "tests", "fixtures", "lab-debug.ipynb")
 NOTEBOOKS = os.path.join(ROOT, "notebooks")
 SHOTS = os.path.join(ROOT, "build", "screenshots")
 # The venv holds the pinned JupyterLab and the conclab kernelspec (`make install`).
@@ -199,6 +200,7 @@ def served_dir(tmp_path_factory):
     """The directory the servers serve: the smoke notebook and a copy of notebooks/."""
     root = tmp_path_factory.mktemp("served")
     shutil.copy(FIXTURE, root / "lab-smoke.ipynb")
+    shutil.copy(DEBUG_FIXTURE, root / "lab-debug.ipynb")
     if os.path.isdir(NOTEBOOKS):
         shutil.copytree(NOTEBOOKS, root / "notebooks")
     return root
@@ -433,6 +435,46 @@ def test_lab_runs_smoke_notebook(lab, page):
     shoot(page, "lab-completion")
     assert "Println" in offered, f"Tab after fmt.Pr offers {offered}"
     assert all(o.startswith("Pr") for o in offered), offered
+
+
+def test_lab_debugger_stops_at_a_breakpoint_in_a_cell(lab, page):
+    """JupyterLab's debugger on a Go cell: the bug button, a breakpoint clicked in the gutter, the
+    cell run, the paused line marked, the variable's value in the Variables panel, Continue, the
+    output."""
+    open_notebook(page, lab.url("lab/tree/lab-debug.ipynb?reset"), 2)
+    bug = page.locator(f"{PANEL} .jp-DebuggerBugButton").first
+    bug.wait_for()
+    deadline = time.monotonic() + KERNEL_MS / 1000
+    while bug.get_attribute("aria-pressed") != "true":  # enabled once the kernelspec is read
+        assert time.monotonic() < deadline, "the debugger's button never turned on"
+        if bug.is_enabled():
+            bug.click()
+        page.wait_for_timeout(500)
+    tab = page.locator('.lm-TabBar-tab[data-id="jp-debugger-sidebar"]').first
+    if "lm-mod-current" not in (tab.get_attribute("class") or ""):
+        tab.click()  # the debugger's panel, in the right sidebar
+    page.locator(".jp-DebuggerVariables").first.wait_for(state="visible")
+    cell = page.locator(CELLS).nth(1)
+    cell.locator(".jp-InputArea-editor").click()
+    line = 5  # fmt.Println("total", total)
+    cell.locator(".cm-gutters .cm-breakpoint-gutter .cm-gutterElement").nth(line).click(position={"x": 5, "y": 5})
+    page.locator(".jp-DebuggerBreakpoint").first.wait_for()  # listed once the kernel set it
+    page.keyboard.press("Control+Enter")  # runs the cell, which stops
+    marked = cell.locator(".jp-DebuggerEditor-highlight")
+    marked.first.wait_for(timeout=RUN_ALL_MS)
+    assert "fmt.Println" in marked.first.inner_text(), marked.first.inner_text()
+    total = page.locator(".jp-DebuggerVariables").get_by_role("treeitem", name=re.compile(r"^total:"))
+    total.first.wait_for()
+    assert "10" in total.first.inner_text(), total.first.inner_text()
+    assert "Cell [*]" in page.locator(".jp-DebuggerCallstack").first.inner_text()
+    shoot(page, "lab-debugger-stopped")
+    page.get_by_role("button", name=re.compile(r"^Continue")).first.click()
+    page.wait_for_function("(el) => el.innerText.includes('total 10')",
+                           arg=cell.locator(".jp-OutputArea").element_handle(), timeout=RUN_ALL_MS)
+    wait_kernel_idle(page)
+    shoot(page, "lab-debugger-continued")
+    bug.click()  # off: the next run is a plain build
+    page.wait_for_function("(el) => el.getAttribute('aria-pressed') !== 'true'", arg=bug.element_handle())
 
 
 def test_notebook7_runs_smoke_notebook(notebook7, page):

@@ -108,12 +108,13 @@ func (s *Session) Handle(ctx context.Context, req Message) Message {
 	case "source":
 		return s.source(req)
 	case "inspectVariables":
-		// Between cells there are no variables: a compiled cell's program
-		// has ended. JupyterLab asks this on every output of a cell.
-		if p := s.running(); p != nil && s.isStopped() {
-			return s.forward(ctx, p, req)
-		}
+		// A compiled cell keeps no variables between runs, and while one
+		// is stopped its variables come from scopes and variables, as
+		// JupyterLab asks them. It asks this on every output of a cell.
 		return s.reply(req, map[string]any{"variables": []any{}}, nil)
+	case "richInspectVariables", "copyToGlobals":
+		// debugInfo says richRendering and copyToGlobals are off.
+		return s.reply(req, nil, fmt.Errorf("%s: not offered by conclab's debugger", req.Command))
 	case "modules":
 		return s.reply(req, map[string]any{"modules": []any{}, "totalModules": 0}, nil)
 	}
@@ -267,12 +268,6 @@ func (s *Session) running() *Delve {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.program
-}
-
-func (s *Session) isStopped() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.stopped) > 0
 }
 
 // reply makes the response to req: body on success, err's text on failure.
