@@ -3,6 +3,7 @@ package debugger
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // A Session is the kernel's side of the Jupyter debug protocol: what
@@ -253,10 +255,20 @@ func (s *Session) source(req Message) Message {
 	return s.reply(req, map[string]string{"content": string(b), "mimeType": "text/x-go"}, nil)
 }
 
+// forwardTimeout bounds the wait for Delve's answer: the kernel answers
+// debug requests on the control channel, which must never hang (an
+// interrupt comes that way too).
+const forwardTimeout = 30 * time.Second
+
 // forward sends req to the program's Delve session and returns Delve's
 // response as the answer to req.
 func (s *Session) forward(ctx context.Context, p *Delve, req Message) Message {
+	ctx, cancel := context.WithTimeout(ctx, forwardTimeout)
+	defer cancel()
 	resp, err := p.Do(ctx, req.Command, req.Arguments)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return s.reply(req, nil, fmt.Errorf("%s: Delve did not answer in %v", req.Command, forwardTimeout))
+	}
 	if err != nil {
 		return s.reply(req, nil, err)
 	}
